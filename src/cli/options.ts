@@ -1,0 +1,67 @@
+import { parseArgs } from 'node:util';
+import { defaultServerOptions, type ServerOptions } from '../server/server.js';
+
+/** Server flags; each has an IMBOT_* environment twin (`--https-port` ↔ IMBOT_HTTPS_PORT). Flags win. */
+const FLAGS = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'https-port': { type: 'string' },
+  data: { type: 'string' },
+  'public-url': { type: 'string' },
+  'webhook-token': { type: 'string' },
+  'rate-limit': { type: 'string' },
+  'log-level': { type: 'string' },
+  'token-ttl': { type: 'string' },
+  'operating-limit': { type: 'string' },
+} as const;
+
+export const envName = (flag: string) => `IMBOT_${flag.toUpperCase().replace(/-/g, '_')}`;
+
+export class UsageError extends Error {}
+
+function num(flag: string, v: string | undefined, fallback: number): number {
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new UsageError(`--${flag} expects a number, got '${v}'`);
+  return n;
+}
+
+function onOff(flag: string, v: string | undefined, fallback: boolean): boolean {
+  if (v === undefined || v === '') return fallback;
+  if (/^(on|true|1|yes)$/i.test(v)) return true;
+  if (/^(off|false|0|no)$/i.test(v)) return false;
+  throw new UsageError(`--${flag} expects on or off, got '${v}'`);
+}
+
+export interface ParsedCli {
+  positionals: string[];
+  server: ServerOptions;
+  extra: Record<string, string | boolean | undefined>;
+}
+
+/** Parses server flags plus the subcommand's own `extra` flags. */
+export function parseCli(
+  argv: string[],
+  extraFlags: Record<string, { type: 'string' | 'boolean' }> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): ParsedCli {
+  const { values, positionals } = parseArgs({ args: argv, options: { ...FLAGS, ...extraFlags }, allowPositionals: true, strict: true });
+  const v = (flag: keyof typeof FLAGS) => (values[flag] as string | undefined) ?? env[envName(flag)];
+  const d = defaultServerOptions;
+  const server: ServerOptions = {
+    ...d,
+    host: v('host') ?? d.host,
+    port: num('port', v('port'), d.port),
+    httpsPort: num('https-port', v('https-port'), d.httpsPort),
+    data: v('data') ?? d.data,
+    publicUrl: v('public-url') || undefined,
+    webhookToken: v('webhook-token') || undefined,
+    rateLimit: onOff('rate-limit', v('rate-limit'), d.rateLimit),
+    logLevel: v('log-level') ?? d.logLevel,
+    accessTokenTtl: num('token-ttl', v('token-ttl'), d.accessTokenTtl),
+    operatingLimitSeconds: num('operating-limit', v('operating-limit'), d.operatingLimitSeconds),
+  };
+  const extra: Record<string, string | boolean | undefined> = {};
+  for (const k of Object.keys(extraFlags)) extra[k] = (values as Record<string, string | boolean | undefined>)[k];
+  return { positionals, server, extra };
+}

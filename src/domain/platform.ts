@@ -1,0 +1,24 @@
+import type { Store } from '../store/store.js';
+import type { SecretBox } from './secrets.js';
+
+export interface PlatformConfig {
+  /** Base URL of this server as bots see it, e.g. http://127.0.0.1:8080 (no trailing slash). */
+  publicUrl: string;
+  /** Lifetime of OAuth access tokens, seconds. */
+  accessTokenTtl: number;
+  /** Lifetime of OAuth refresh tokens, seconds (Bitrix: 180 days). */
+  refreshTokenTtl: number;
+  /** Timeout for outgoing event POSTs, ms. */
+  deliveryTimeoutMs: number;
+}
+
+/** Everything the domain needs, handed to method handlers and admin commands alike. */
+export interface Platform {
+  store: Store;
+  box: SecretBox;
+  config: PlatformConfig;
+  memberId: string;
+}
+
+export const restEndpoint = (p: Platform) => `${p.config.publicUrl}/rest/`;
+export const portalDomain = (p: Platform) => new URL(p.config.publicUrl).host;

@@ -1,0 +1,40 @@
+import { ApiError, Errors, isApiError } from '../domain/errors.js';
+
+/**
+ * HTTP status of each error code (_includes/system-errors.md and the platform notes). Everything
+ * a method raises that is not listed here is a 400, like a RestException without a status.
+ */
+const STATUS: Record<string, number> = {
+  NO_AUTH_FOUND: 401,
+  INVALID_CREDENTIALS: 401,
+  expired_token: 401,
+  invalid_token: 401,
+  authorization_error: 401,
+  APPLICATION_NOT_FOUND: 401,
+  insufficient_scope: 403,
+  ACCESS_DENIED: 403,
+  WRONG_AUTH_TYPE: 403,
+  user_access_error: 403,
+  ERROR_METHOD_NOT_FOUND: 404,
+  OPERATION_TIME_LIMIT: 429,
+  QUERY_LIMIT_EXCEEDED: 503,
+  OVERLOAD_LIMIT: 503,
+  INTERNAL_SERVER_ERROR: 500,
+  ERROR_CORE: 500,
+  ERROR_BATCH_METHOD_NOT_ALLOWED: 405,
+  // authorization server (/oauth/token/)
+  invalid_client: 401,
+};
+
+export function statusOf(err: ApiError, overrides?: Record<string, number>): number {
+  return overrides?.[err.code] ?? STATUS[err.code] ?? 400;
+}
+
+export function errorBody(err: ApiError): Record<string, unknown> {
+  return { error: err.code, error_description: err.description, ...err.extra };
+}
+
+/** Anything thrown that is not an ApiError is a bug: report it without leaking a stack. */
+export function toApiError(e: unknown): ApiError {
+  return isApiError(e) ? e : Errors.internal();
+}

@@ -1,0 +1,177 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import type { Platform } from '../domain/platform.js';
+import { bootstrapPortal, type PortalBootstrap } from '../domain/portal.js';
+import { SecretBox } from '../domain/secrets.js';
+import { buildHttpApp } from '../http/app.js';
+import { batchMethod } from '../http/batch.js';
+import type { Gateway } from '../http/gateway.js';
+import { OperatingLimiter } from '../http/operating-limit.js';
+import { LeakyBucketLimiter } from '../http/rate-limit.js';
+import { methodFamilies } from '../methods/index.js';
+import { MethodRegistry } from '../methods/registry.js';
+import { openSqlite } from '../store/db.js';
+import { Store } from '../store/store.js';
+import { ensureCertificate } from './tls.js';
+
+export interface ServerOptions {
+  host: string;
+  port: number;
+  /** 0 turns HTTPS off. */
+  httpsPort: number;
+  /** SQLite file, or `:memory:`. */
+  data: string;
+  publicUrl?: string;
+  webhookToken?: string;
+  rateLimit: boolean;
+  rateThreshold: number;
+  rateDrainPerSecond: number;
+  operatingLimitSeconds: number;
+  operatingMinSeconds: number;
+  accessTokenTtl: number;
+  bodyLimit: number;
+  logLevel: string;
+  deliveryTimeoutMs: number;
+}
+
+export const defaultServerOptions: ServerOptions = {
+  host: '127.0.0.1',
+  port: 8080,
+  httpsPort: 8443,
+  data: './data/imbot.sqlite',
+  rateLimit: true,
+  rateThreshold: 50,
+  rateDrainPerSecond: 2,
+  operatingLimitSeconds: 420,
+  operatingMinSeconds: 0.1,
+  accessTokenTtl: 3600,
+  bodyLimit: 200 * 1024 * 1024,
+  logLevel: 'info',
+  deliveryTimeoutMs: 10_000,
+};
+
+export interface RunningServer {
+  httpUrl: string;
+  httpsUrl?: string;
+  publicUrl: string;
+  adminWebhook: { http: string; https?: string; secret: string };
+  certPath?: string;
+  dataDir: string;
+  platform: Platform;
+  gateway: Gateway;
+  close(): Promise<void>;
+}
+
+/** Where the data file's companions live: the secret key and the TLS certificate. */
+export function dataDirOf(data: string): string {
+  return data === ':memory:' ? path.join(os.tmpdir(), 'imbot-server') : path.dirname(path.resolve(data));
+}
+
+/** 32-byte key that seals stored secrets; a file beside the database, never inside it. */
+export function loadSecretKey(data: string): Buffer {
+  if (data === ':memory:') return crypto.randomBytes(32);
+  const file = path.join(dataDirOf(data), 'secret.key');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, crypto.randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+  }
+  return Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'hex');
+}
+
+export interface OpenedPlatform {
+  platform: Platform;
+  boot: PortalBootstrap;
+  close(): Promise<void>;
+}
+
+/** The portal without HTTP: what the server runs on, and what the admin subcommands edit. */
+export async function openPlatform(o: ServerOptions): Promise<OpenedPlatform> {
+  const opened = await openSqlite(o.data);
+  try {
+    const store = new Store(opened.db);
+    const box = new SecretBox(loadSecretKey(o.data));
+    const boot = await bootstrapPortal(store, box, o.webhookToken);
+    const platform: Platform = {
+      store,
+      box,
+      memberId: boot.memberId,
+      config: {
+        publicUrl: (o.publicUrl ?? `http://${o.host}:${o.port}`).replace(/\/+$/, ''),
+        accessTokenTtl: o.accessTokenTtl,
+        refreshTokenTtl: 180 * 24 * 3600,
+        deliveryTimeoutMs: o.deliveryTimeoutMs,
+      },
+    };
+    return { platform, boot, close: () => opened.close() };
+  } catch (e) {
+    await opened.close();
+    throw e;
+  }
+}
+
+export async function startServer(partial: Partial<ServerOptions> = {}): Promise<RunningServer> {
+  const o: ServerOptions = { ...defaultServerOptions, ...partial };
+  const logger = pino({ level: o.logLevel });
+  const dataDir = dataDirOf(o.data);
+  const { platform, boot, close: closeDb } = await openPlatform(o);
+  const registry = new MethodRegistry([batchMethod, ...methodFamilies]);
+  const gateway: Gateway = {
+    platform,
+    registry,
+    rateLimiter: o.rateLimit ? new LeakyBucketLimiter(o.rateThreshold, o.rateDrainPerSecond) : null,
+    operating: new OperatingLimiter(o.operatingLimitSeconds, o.operatingMinSeconds),
+  };
+
+  let ready = false;
+  const apps: FastifyInstance[] = [];
+  const httpApp = await buildHttpApp(gateway, { logger, bodyLimit: o.bodyLimit, isReady: () => ready });
+  apps.push(httpApp);
+  let certPath: string | undefined;
+  let httpsApp: FastifyInstance | undefined;
+  if (o.httpsPort !== 0) {
+    const tls = await ensureCertificate(path.join(dataDir, 'tls'));
+    certPath = tls.certPath;
+    httpsApp = await buildHttpApp(gateway, { logger, bodyLimit: o.bodyLimit, isReady: () => ready, https: { key: tls.key, cert: tls.cert } });
+    apps.push(httpsApp);
+  }
+
+  try {
+    await httpApp.listen({ host: o.host, port: o.port });
+    if (httpsApp) await httpsApp.listen({ host: o.host, port: o.httpsPort < 0 ? 0 : o.httpsPort });
+  } catch (e) {
+    await Promise.allSettled(apps.map((a) => a.close()));
+    await closeDb();
+    throw e;
+  }
+  const hostForUrl = o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host.includes(':') ? `[${o.host}]` : o.host;
+  const portOf = (a: FastifyInstance) => (a.server.address() as { port: number }).port;
+  const httpUrl = `http://${hostForUrl}:${portOf(httpApp)}`;
+  const httpsUrl = httpsApp ? `https://${hostForUrl}:${portOf(httpsApp)}` : undefined;
+  platform.config.publicUrl = (o.publicUrl ?? httpUrl).replace(/\/+$/, '');
+  ready = true;
+
+  const hookPath = `/rest/1/${boot.adminWebhookSecret}/`;
+  let closed = false;
+  return {
+    httpUrl,
+    httpsUrl,
+    publicUrl: platform.config.publicUrl,
+    adminWebhook: { http: httpUrl + hookPath, https: httpsUrl ? httpsUrl + hookPath : undefined, secret: boot.adminWebhookSecret },
+    certPath,
+    dataDir,
+    platform,
+    gateway,
+    async close() {
+      if (closed) return;
+      closed = true;
+      ready = false;
+      // Fastify's close lets in-flight requests finish before the database goes away.
+      await Promise.allSettled(apps.map((a) => a.close()));
+      await closeDb();
+    },
+  };
+}
