@@ -13,7 +13,7 @@ import type { Gateway } from '../http/gateway.js';
 import { OperatingLimiter } from '../http/operating-limit.js';
 import { LeakyBucketLimiter } from '../http/rate-limit.js';
 import { methodFamilies } from '../methods/index.js';
-import { MethodRegistry } from '../methods/registry.js';
+import { type MethodDef, MethodRegistry } from '../methods/registry.js';
 import { openSqlite } from '../store/db.js';
 import { Store } from '../store/store.js';
 import { ensureCertificate } from './tls.js';
@@ -21,7 +21,7 @@ import { ensureCertificate } from './tls.js';
 export interface ServerOptions {
   host: string;
   port: number;
-  /** 0 turns HTTPS off. */
+  /** 0 turns HTTPS off; a negative value picks any free port. */
   httpsPort: number;
   /** SQLite file, or `:memory:`. */
   data: string;
@@ -36,6 +36,8 @@ export interface ServerOptions {
   bodyLimit: number;
   logLevel: string;
   deliveryTimeoutMs: number;
+  /** Additional methods served beside the built-in ones (embedding and protocol tests). */
+  extraMethods?: MethodDef<any>[];
 }
 
 export const defaultServerOptions: ServerOptions = {
@@ -118,7 +120,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   const logger = pino({ level: o.logLevel });
   const dataDir = dataDirOf(o.data);
   const { platform, boot, close: closeDb } = await openPlatform(o);
-  const registry = new MethodRegistry([batchMethod, ...methodFamilies]);
+  const registry = new MethodRegistry([batchMethod, ...methodFamilies, ...(o.extraMethods ?? [])]);
   const gateway: Gateway = {
     platform,
     registry,
