@@ -8,12 +8,11 @@ import type { Platform } from '../domain/platform.js';
 import { bootstrapPortal, type PortalBootstrap } from '../domain/portal.js';
 import { SecretBox } from '../domain/secrets.js';
 import { buildHttpApp } from '../http/app.js';
-import { batchMethod } from '../http/batch.js';
 import type { Gateway } from '../http/gateway.js';
 import { OperatingLimiter } from '../http/operating-limit.js';
 import { LeakyBucketLimiter } from '../http/rate-limit.js';
-import { methodFamilies } from '../methods/index.js';
-import { type MethodDef, MethodRegistry } from '../methods/registry.js';
+import { buildRegistry } from '../http/registry.js';
+import type { MethodDef } from '../methods/registry.js';
 import { openSqlite } from '../store/db.js';
 import { Store } from '../store/store.js';
 import { ensureCertificate } from './tls.js';
@@ -120,7 +119,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   const logger = pino({ level: o.logLevel });
   const dataDir = dataDirOf(o.data);
   const { platform, boot, close: closeDb } = await openPlatform(o);
-  const registry = new MethodRegistry([batchMethod, ...methodFamilies, ...(o.extraMethods ?? [])]);
+  const registry = buildRegistry(o.extraMethods);
   const gateway: Gateway = {
     platform,
     registry,
