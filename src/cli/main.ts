@@ -18,11 +18,13 @@ Usage:
 Server flags (environment twin in brackets):
   --host H             listen address (IMBOT_HOST, default 127.0.0.1)
   --port N             HTTP port (IMBOT_PORT, default 8080; 0 = any free port)
-  --https-port N       HTTPS port (IMBOT_HTTPS_PORT, default 8443; 0 = off)
+  --https-port N       HTTPS port (IMBOT_HTTPS_PORT, default 8443; 0 = off; -1 = any free port)
   --data PATH          SQLite file (IMBOT_DATA, default ./data/imbot.sqlite; :memory: allowed)
   --public-url URL     base URL used in auth payloads and links (IMBOT_PUBLIC_URL)
   --webhook-token T    fixes the admin webhook's secret (IMBOT_WEBHOOK_TOKEN)
   --rate-limit on|off  the leaky-bucket limit of the cloud (IMBOT_RATE_LIMIT, default on)
+  --rate-threshold N   bucket size before QUERY_LIMIT_EXCEEDED (IMBOT_RATE_THRESHOLD, default 50)
+  --rate-drain N       requests drained per second (IMBOT_RATE_DRAIN, default 2)
   --log-level LEVEL    fatal|error|warn|info|debug|trace|silent (IMBOT_LOG_LEVEL, default info)
   --token-ttl SECONDS  OAuth access token lifetime (IMBOT_TOKEN_TTL, default 3600)
   --operating-limit S  per-method operating-time limit, seconds (IMBOT_OPERATING_LIMIT, default 420)
@@ -33,16 +35,7 @@ const out = (s = '') => process.stdout.write(`${s}\n`);
 async function runStart(argv: string[]) {
   const { server: opts } = parseCli(argv);
   const server = await startServer(opts);
-  out(`imbot-server is running`);
-  out(`  HTTP            ${server.httpUrl}`);
-  if (server.httpsUrl) out(`  HTTPS           ${server.httpsUrl}`);
-  out(`  data            ${opts.data}`);
-  out(`  admin webhook   ${server.adminWebhook.http}`);
-  if (server.adminWebhook.https) out(`  admin webhook   ${server.adminWebhook.https}`);
-  if (server.certPath) {
-    out(`  TLS certificate ${server.certPath}`);
-    out(`  trust it in Node clients with: NODE_EXTRA_CA_CERTS=${server.certPath}`);
-  }
+  // Before the banner: whoever waits for it may signal right away.
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -53,6 +46,16 @@ async function runStart(argv: string[]) {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+  out(`imbot-server is running`);
+  out(`  HTTP            ${server.httpUrl}`);
+  if (server.httpsUrl) out(`  HTTPS           ${server.httpsUrl}`);
+  out(`  data            ${opts.data}`);
+  out(`  admin webhook   ${server.adminWebhook.http}`);
+  if (server.adminWebhook.https) out(`  admin webhook   ${server.adminWebhook.https}`);
+  if (server.certPath) {
+    out(`  TLS certificate ${server.certPath}`);
+    out(`  trust it in Node clients with: NODE_EXTRA_CA_CERTS=${server.certPath}`);
+  }
 }
 
 async function withPlatform<T>(argv: string[], flags: Record<string, { type: 'string' | 'boolean' }>, fn: Parameters<typeof run<T>>[2]) {
@@ -149,7 +152,7 @@ async function main(argv: string[]) {
 main(process.argv.slice(2)).catch((e) => {
   if (e instanceof UsageError) process.stderr.write(`${e.message}\n`);
   else if (isApiError(e)) process.stderr.write(`${e.code}: ${e.description}\n`);
-  else if ((e as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') process.stderr.write(`${(e as Error).message}\n`);
+  else if (String((e as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS_')) process.stderr.write(`${(e as Error).message}\n`);
   else process.stderr.write(`${(e as Error).stack ?? e}\n`);
   process.exit(2);
 });

@@ -10,6 +10,8 @@ const FLAGS = {
   'public-url': { type: 'string' },
   'webhook-token': { type: 'string' },
   'rate-limit': { type: 'string' },
+  'rate-threshold': { type: 'string' },
+  'rate-drain': { type: 'string' },
   'log-level': { type: 'string' },
   'token-ttl': { type: 'string' },
   'operating-limit': { type: 'string' },
@@ -24,6 +26,29 @@ function num(flag: string, v: string | undefined, fallback: number): number {
   const n = Number(v);
   if (!Number.isFinite(n)) throw new UsageError(`--${flag} expects a number, got '${v}'`);
   return n;
+}
+
+function positive(flag: string, v: string | undefined, fallback: number): number {
+  const n = num(flag, v, fallback);
+  if (n <= 0) throw new UsageError(`--${flag} expects a positive number, got '${v}'`);
+  return n;
+}
+
+/** A TCP port; `allowNegative` for --https-port, where a negative value means any free port. */
+function port(flag: string, v: string | undefined, fallback: number, allowNegative = false): number {
+  const n = num(flag, v, fallback);
+  if (!Number.isInteger(n) || n > 65535 || (n < 0 && !allowNegative)) {
+    throw new UsageError(`--${flag} expects a port number (0-65535${allowNegative ? ', or negative for any free port' : ''}), got '${v}'`);
+  }
+  return n;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function logLevel(v: string | undefined, fallback: string): string {
+  if (v === undefined || v === '') return fallback;
+  if (!LOG_LEVELS.includes(v)) throw new UsageError(`--log-level expects one of ${LOG_LEVELS.join('|')}, got '${v}'`);
+  return v;
 }
 
 function onOff(flag: string, v: string | undefined, fallback: boolean): boolean {
@@ -51,13 +76,15 @@ export function parseCli(
   const server: ServerOptions = {
     ...d,
     host: v('host') ?? d.host,
-    port: num('port', v('port'), d.port),
-    httpsPort: num('https-port', v('https-port'), d.httpsPort),
+    port: port('port', v('port'), d.port),
+    httpsPort: port('https-port', v('https-port'), d.httpsPort, true),
     data: v('data') ?? d.data,
     publicUrl: v('public-url') || undefined,
     webhookToken: v('webhook-token') || undefined,
     rateLimit: onOff('rate-limit', v('rate-limit'), d.rateLimit),
-    logLevel: v('log-level') ?? d.logLevel,
+    rateThreshold: positive('rate-threshold', v('rate-threshold'), d.rateThreshold),
+    rateDrainPerSecond: positive('rate-drain', v('rate-drain'), d.rateDrainPerSecond),
+    logLevel: logLevel(v('log-level'), d.logLevel),
     accessTokenTtl: num('token-ttl', v('token-ttl'), d.accessTokenTtl),
     operatingLimitSeconds: num('operating-limit', v('operating-limit'), d.operatingLimitSeconds),
   };

@@ -31,6 +31,8 @@ export async function buildHttpApp(gw: Gateway, opts: HttpOptions): Promise<Fast
       querystringParser: (s: string) => parsePhpQuery(s),
     },
     forceCloseConnections: 'idle',
+    // A call that reaches a closing server is still answered (in the Bitrix shape) before the database closes.
+    return503OnClosing: false,
   };
   const app = (opts.https ? Fastify({ ...base, https: opts.https } as FastifyServerOptions) : Fastify(base)) as unknown as FastifyInstance;
 

@@ -10,10 +10,14 @@ import { timeObject } from './time.js';
 export const BATCH_MAX_LENGTH = 50;
 const NOT_IN_BATCH = new Set(['batch', 'upload', 'download']);
 
-/** PHP truthiness: only false, 0, '0', '' and null turn `halt` off (so 'N' and 'false' halt, as on Bitrix24). */
+/**
+ * PHP truthiness: only false, 0, '0', '' and null turn `halt` off (so 'N' and 'false' halt, as on Bitrix24).
+ * JSON `[]` and `{}` both decode to an empty PHP array, which is falsy.
+ */
 function phpTruthy(v: unknown): boolean {
   if (v === undefined || v === null || v === false || v === 0 || v === '' || v === '0') return false;
   if (Array.isArray(v)) return v.length > 0;
+  if (typeof v === 'object') return Object.keys(v).length > 0;
   return true;
 }
 
@@ -64,11 +68,14 @@ function substitute(value: unknown, done: Done): unknown {
   return value;
 }
 
-/** PHP encodes an array with keys 0..n-1 as a JSON list and anything else as an object; `[]` when empty. */
-function phpArray(map: Record<string, unknown>, listKeys: boolean): unknown {
+/**
+ * PHP encodes an array with keys 0..n-1 as a JSON list and anything else as an object; `[]` when empty.
+ * That holds whatever shape `cmd` came in: a JSON object keyed "0","1" (the Python SDK) is a PHP list too.
+ */
+function phpArray(map: Record<string, unknown>): unknown {
   const keys = Object.keys(map);
   if (keys.length === 0) return [];
-  if (listKeys && keys.every((k, i) => k === String(i))) return keys.map((k) => map[k]);
+  if (keys.every((k, i) => k === String(i))) return keys.map((k) => map[k]);
   return map;
 }
 
@@ -83,7 +90,6 @@ export const batchMethod = defineMethod({
     const cmd = p.CMD;
     const entries: [string, unknown][] =
       Array.isArray(cmd) ? cmd.map((v, i) => [String(i), v]) : cmd && typeof cmd === 'object' ? Object.entries(cmd) : [];
-    const listKeys = Array.isArray(cmd);
     const halt = phpTruthy(p.HALT);
     const done: Done = { result: {}, error: {}, total: {}, next: {}, time: {} };
 
@@ -100,7 +106,7 @@ export const batchMethod = defineMethod({
       const query = q < 0 ? '' : command.slice(q + 1);
       let outcome: SubCallResult | undefined;
       try {
-        if (NOT_IN_BATCH.has(method.toLowerCase())) {
+        if (NOT_IN_BATCH.has(method.toLowerCase()) || ctx.registry.find(method)?.batch === false) {
           throw new ApiError('ERROR_BATCH_METHOD_NOT_ALLOWED', 'Method is not allowed for batch usage');
         }
         const { params, start } = splitParams(substitute(parsePhpQuery(query), done) as Record<string, unknown>, {});
@@ -117,11 +123,11 @@ export const batchMethod = defineMethod({
     }
 
     return {
-      result: phpArray(done.result, listKeys),
-      result_error: phpArray(done.error, listKeys),
-      result_total: phpArray(done.total, listKeys),
-      result_next: phpArray(done.next, listKeys),
-      result_time: phpArray(done.time, listKeys),
+      result: phpArray(done.result),
+      result_error: phpArray(done.error),
+      result_total: phpArray(done.total),
+      result_next: phpArray(done.next),
+      result_time: phpArray(done.time),
     };
   },
 });

@@ -50,6 +50,8 @@ export const eventBindMethod = defineMethod({
   auth: 'oauth',
   upperCaseParams: true,
   docs: `${DOCS}/event-bind.md`,
+  // "Handler already binded" is a RestException(ERROR_CORE) without a status: 400, not the 500 of an SQL error.
+  errorStatus: { ERROR_CORE: 400 },
   params: bindingParams,
   async handler(ctx, p) {
     const app = ctx.auth.app!;

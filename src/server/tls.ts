@@ -18,7 +18,6 @@ export async function ensureCertificate(dir: string): Promise<TlsFiles> {
   const certPath = path.join(dir, 'cert.pem');
   const keyPath = path.join(dir, 'key.pem');
   if (!fs.existsSync(certPath) || !fs.existsSync(keyPath)) {
-    fs.mkdirSync(dir, { recursive: true });
     const pems = await generate([{ name: 'commonName', value: 'imbot-server local' }], {
       keyType: 'ec',
       curve: 'P-256',
@@ -38,8 +37,23 @@ export async function ensureCertificate(dir: string): Promise<TlsFiles> {
         },
       ],
     } as Parameters<typeof generate>[1]);
-    fs.writeFileSync(keyPath, pems.private, { mode: 0o600 });
-    fs.writeFileSync(certPath, pems.cert);
+    // Several servers may start at once on one data folder (parallel tests with `:memory:`): the pair is
+    // written to a private folder that is renamed into place in one step, so no server reads a
+    // half-written file or a key and a certificate from two different runs.
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    const tmp = fs.mkdtempSync(`${dir}.tmp-`);
+    fs.writeFileSync(path.join(tmp, 'key.pem'), pems.private, { mode: 0o600 });
+    fs.writeFileSync(path.join(tmp, 'cert.pem'), pems.cert);
+    try {
+      fs.renameSync(tmp, dir);
+    } catch {
+      fs.rmSync(tmp, { recursive: true, force: true });
+      // Another server won the race, or an incomplete folder is in the way: then write in place.
+      if (!fs.existsSync(certPath) || !fs.existsSync(keyPath)) {
+        fs.writeFileSync(keyPath, pems.private, { mode: 0o600 });
+        fs.writeFileSync(certPath, pems.cert);
+      }
+    }
   }
   return { certPath, keyPath, cert: fs.readFileSync(certPath, 'utf8'), key: fs.readFileSync(keyPath, 'utf8') };
 }
