@@ -8,7 +8,7 @@ import { createWebhook } from '../src/domain/webhooks.js';
 import { installApp } from '../src/events/app-install.js';
 import { flag, int } from '../src/methods/params.js';
 import { defineMethod, ListPage } from '../src/methods/registry.js';
-import { httpBuildQuery, isTimeObject, testServer, type TestServer } from './helpers/server.js';
+import { type CallResult, fetchJson, httpBuildQuery, isTimeObject, testServer, type TestServer } from './helpers/server.js';
 
 // ---------------------------------------------------------------------------------------------
 // Test-only methods, served through extraMethods so the protocol layer is exercised over HTTP.
@@ -121,22 +121,7 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-interface Raw {
-  status: number;
-  body: any;
-}
-
-async function raw(url: string, init?: RequestInit): Promise<Raw> {
-  const res = await fetch(url, init);
-  const text = await res.text();
-  let body: any;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = text;
-  }
-  return { status: res.status, body };
-}
+const raw = fetchJson;
 
 /** JSON POST of a batch body to the admin webhook (or `url`). */
 const batchJson = (body: unknown, url = `${s.hook}batch`) =>
@@ -151,7 +136,7 @@ const batchCrest = (cmd: Record<string, string> | string[], halt: number | strin
   });
 
 /** The five sections every batch response carries. */
-function expectBatchEnvelope(r: Raw) {
+function expectBatchEnvelope(r: CallResult) {
   expect(r.status).toBe(200);
   expect(Object.keys(r.body).sort()).toEqual(['result', 'time']);
   expect(isTimeObject(r.body.time)).toBe(true);

@@ -5,7 +5,7 @@ import { createUser } from '../src/domain/users.js';
 import { createWebhook } from '../src/domain/webhooks.js';
 import { installApp } from '../src/events/app-install.js';
 import { defineMethod } from '../src/methods/registry.js';
-import { testServer, type Encoding, type TestServer } from './helpers/server.js';
+import { fetchJson, testServer, type Encoding, type TestServer } from './helpers/server.js';
 
 /** Every protocol-level error: HTTP status and the exact `{error, error_description}` body (no `time`). */
 
@@ -28,24 +28,7 @@ const boom = defineMethod({
 
 const ENCODINGS: Encoding[] = ['json', 'form', 'query'];
 
-interface Raw {
-  status: number;
-  body: any;
-  text: string;
-  headers: Headers;
-}
-
-async function raw(url: string, init: RequestInit = {}): Promise<Raw> {
-  const res = await fetch(url, { redirect: 'manual', ...init });
-  const text = await res.text();
-  let body: any = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    /* not JSON */
-  }
-  return { status: res.status, body, text, headers: res.headers };
-}
+const raw = fetchJson;
 
 const post = (contentType: string, body: string): RequestInit => ({
   method: 'POST',

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/domain/apps.js';
 import { createWebhook } from '../src/domain/webhooks.js';
 import { installApp } from '../src/events/app-install.js';
-import { httpBuildQuery, testServer, type TestServer } from './helpers/server.js';
+import { fetchJson, httpBuildQuery, testServer, type TestServer } from './helpers/server.js';
 
 // settings/oauth/index.md, auto-renewal.md, error-codes.md; settings/app-installation/local-apps/installation-callback.md;
 // api-reference/common/events/on-app-install.md; notes/clients.md §1.4, §2.4, §3.5, §4.4, §6.7, §6.9.
@@ -58,17 +58,7 @@ const nextSecond = () => sleep(1000 - (Date.now() % 1000) + 20);
 /** Waits until the Unix second `expires` has been reached. */
 const waitPast = (expires: number) => sleep(Math.max(0, expires * 1000 - Date.now()) + 50);
 
-async function getJson(url: string, init?: RequestInit) {
-  const res = await fetch(url, init);
-  const text = await res.text();
-  let body: any;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = text;
-  }
-  return { status: res.status, body, headers: res.headers };
-}
+const getJson = fetchJson;
 
 /** `/oauth/token/` with the parameters in the query string, as the docs and the PHP SDK do it. */
 const tokenGet = (s: TestServer, params: Record<string, unknown>) => getJson(`${s.url}/oauth/token/?${httpBuildQuery(params)}`);

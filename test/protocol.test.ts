@@ -5,7 +5,7 @@ import { createUser } from '../src/domain/users.js';
 import { installApp } from '../src/events/app-install.js';
 import { flag, int } from '../src/methods/params.js';
 import { defineMethod, ListPage } from '../src/methods/registry.js';
-import { httpBuildQuery, isTimeObject, testServer, type Encoding, type TestServer } from './helpers/server.js';
+import { type CallResult, fetchJson, httpBuildQuery, isTimeObject, testServer, type Encoding, type TestServer } from './helpers/server.js';
 
 /** The REST protocol layer (URL forms, parameter reading, envelope), through real HTTP. */
 
@@ -31,25 +31,7 @@ const list = defineMethod({
   handler: (ctx) => ListPage.of(ITEMS, ctx.start),
 });
 
-interface Raw {
-  status: number;
-  body: any;
-  text: string;
-  headers: Headers;
-}
-
-/** fetch without following redirects; the body parsed as JSON when it is JSON. */
-async function raw(url: string, init: RequestInit = {}): Promise<Raw> {
-  const res = await fetch(url, { redirect: 'manual', ...init });
-  const text = await res.text();
-  let body: any = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    /* not JSON */
-  }
-  return { status: res.status, body, text, headers: res.headers };
-}
+const raw = fetchJson;
 
 const json = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
   method: 'POST',
@@ -82,7 +64,7 @@ beforeAll(async () => {
 afterAll(() => s.close());
 
 /** A successful server.time answer: 200, an ISO date result and the `time` object. */
-function expectServerTime(r: Raw) {
+function expectServerTime(r: CallResult) {
   expect(r.status).toBe(200);
   expect(r.body.result).toMatch(ISO_OFFSET);
   expect(isTimeObject(r.body.time)).toBe(true);

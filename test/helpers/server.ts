@@ -35,7 +35,21 @@ export function httpBuildQuery(value: unknown, prefix = ''): string {
 export interface CallResult {
   status: number;
   body: any;
+  text: string;
   headers: Headers;
+}
+
+/** fetch without following redirects (REST paths must never redirect); the body parsed when it is JSON. */
+export async function fetchJson(url: string, init: RequestInit = {}): Promise<CallResult> {
+  const res = await fetch(url, { redirect: 'manual', ...init });
+  const text = await res.text();
+  let body: any = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* not JSON: keep the text */
+  }
+  return { status: res.status, body, text, headers: res.headers };
 }
 
 export class TestServer {
@@ -52,27 +66,18 @@ export class TestServer {
 
   /** Calls `method` on `base` (default: the admin webhook) with params in the given encoding. */
   async call(method: string, params: Record<string, unknown> = {}, encoding: Encoding = 'json', base = this.hook): Promise<CallResult> {
-    let res: Response;
     if (encoding === 'json') {
-      res = await fetch(base + method, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) });
-    } else if (encoding === 'form') {
-      res = await fetch(base + method, {
+      return fetchJson(base + method, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) });
+    }
+    if (encoding === 'form') {
+      return fetchJson(base + method, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: httpBuildQuery(params),
       });
-    } else {
-      const qs = httpBuildQuery(params);
-      res = await fetch(base + method + (qs ? `?${qs}` : ''));
     }
-    const text = await res.text();
-    let body: any;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = text;
-    }
-    return { status: res.status, body, headers: res.headers };
+    const qs = httpBuildQuery(params);
+    return fetchJson(base + method + (qs ? `?${qs}` : ''));
   }
 
   close() {
