@@ -18,6 +18,8 @@ export interface Platform {
   box: SecretBox;
   config: PlatformConfig;
   memberId: string;
+  /** Set by the server: webhook deliveries recorded in a committed transaction are handed to it. */
+  dispatcher?: { kick(deliveryIds: number[]): void };
 }
 
 export const restEndpoint = (p: Platform) => `${p.config.publicUrl}/rest/`;

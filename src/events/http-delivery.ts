@@ -14,13 +14,18 @@ export function encodeForm(payload: Record<string, unknown>): string {
   return qs.stringify(payload, { arrayFormat: 'indices', encodeValuesOnly: false });
 }
 
-export async function postForm(url: string, payload: Record<string, unknown>, timeoutMs: number): Promise<DeliveryResult> {
+export function postForm(url: string, payload: Record<string, unknown>, timeoutMs: number): Promise<DeliveryResult> {
+  return postBody(url, encodeForm(payload), timeoutMs);
+}
+
+/** POSTs an already encoded form body; never throws (a failure is a result to record). */
+export async function postBody(url: string, body: string, timeoutMs: number): Promise<DeliveryResult> {
   const started = performance.now();
   try {
     const res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'Bitrix24 Webhook Engine' },
-      body: encodeForm(payload),
+      body,
       redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),
     });

@@ -1,3 +1,4 @@
+import { colorHex } from '../domain/messenger/colors.js';
 import type { UserRow } from '../store/repos/users.js';
 
 /**
@@ -42,5 +43,40 @@ export function profileView(u: UserRow): Record<string, unknown> | unknown[] {
     LAST_NAME: u.last_name,
     PERSONAL_GENDER: u.personal_gender,
     TIME_ZONE: u.time_zone,
+  };
+}
+
+/**
+ * The v2 User object (chat-bots-v2/entities.md#user), used by every imbot.v2/im.v2 response and event.
+ * `online` events force the activity dates to false (entities.md), hence `inEvent`.
+ */
+export function userView(u: UserRow, opts: { inEvent?: boolean } = {}): Record<string, unknown> {
+  const isBot = u.external_auth_id === 'bot';
+  return {
+    id: u.id,
+    active: !!u.active,
+    name: [u.name, u.last_name].filter(Boolean).join(' '),
+    firstName: u.name,
+    lastName: u.last_name,
+    workPosition: u.work_position,
+    color: colorHex(u.color, u.id),
+    avatar: u.avatar,
+    gender: u.personal_gender,
+    birthday: u.personal_birthday,
+    extranet: false,
+    bot: isBot,
+    connector: false,
+    externalAuthId: isBot ? 'bot' : 'default',
+    status: 'online',
+    idle: false,
+    lastActivityDate: opts.inEvent ? false : (u.last_activity_at ?? false),
+    mobileLastDate: false,
+    desktopLastDate: false,
+    absent: false,
+    departments: [1],
+    phones: false,
+    type: isBot ? 'bot' : 'employee',
+    website: u.personal_www,
+    email: u.email,
   };
 }

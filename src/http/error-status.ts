@@ -26,8 +26,18 @@ const STATUS: Record<string, number> = {
   invalid_client: 401,
 };
 
-export function statusOf(err: ApiError, overrides?: Record<string, number>): number {
-  return overrides?.[err.code] ?? STATUS[err.code] ?? 400;
+/** Errors the protocol raises around a method (auth, scope, limits); a controller's own errors are all 400. */
+const PROTOCOL_CODES = new Set([
+  'NO_AUTH_FOUND', 'INVALID_CREDENTIALS', 'expired_token', 'invalid_token', 'authorization_error', 'APPLICATION_NOT_FOUND',
+  'insufficient_scope', 'WRONG_AUTH_TYPE', 'ERROR_METHOD_NOT_FOUND', 'OPERATION_TIME_LIMIT', 'QUERY_LIMIT_EXCEEDED',
+  'INTERNAL_SERVER_ERROR',
+]);
+
+export function statusOf(err: ApiError, method?: { errorStatus?: Record<string, number>; controller?: boolean }): number {
+  const override = method?.errorStatus?.[err.code];
+  if (override) return override;
+  if (method?.controller && !PROTOCOL_CODES.has(err.code)) return 400;
+  return STATUS[err.code] ?? 400;
 }
 
 export function errorBody(err: ApiError): Record<string, unknown> {

@@ -46,8 +46,8 @@ async function authenticate(gw: Gateway, path: RestPath, token: string | undefin
   return resolveAccessToken(p, token);
 }
 
-export function sendError(reply: FastifyReply, err: ApiError, overrides?: Record<string, number>) {
-  return reply.code(statusOf(err, overrides)).send(errorBody(err));
+export function sendError(reply: FastifyReply, err: ApiError, method?: Parameters<typeof statusOf>[1]) {
+  return reply.code(statusOf(err, method)).send(errorBody(err));
 }
 
 async function handleRest(gw: Gateway, req: FastifyRequest, reply: FastifyReply) {
@@ -69,7 +69,7 @@ async function handleRest(gw: Gateway, req: FastifyRequest, reply: FastifyReply)
   } catch (e) {
     const err = toApiError(e);
     if (err.code === 'INTERNAL_SERVER_ERROR') req.log.error({ err: e, method: def.name }, 'method failed');
-    return sendError(reply, err, def.errorStatus);
+    return sendError(reply, err, def);
   }
 }
 

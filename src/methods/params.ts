@@ -49,3 +49,7 @@ export const list = <T extends z.ZodTypeAny>(item: T) =>
   z.preprocess((v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.values(v) : v), z.array(item));
 
 export const noParams = z.object({}).passthrough();
+
+/** Any object of fields (`[]` counts as empty), for parameters read key by key. */
+export const fieldsObject = () =>
+  z.preprocess((v) => (Array.isArray(v) && v.length === 0 ? {} : v), z.record(z.string(), z.unknown()));

@@ -54,6 +54,11 @@ export interface MethodDef<S extends z.ZodType = z.ZodType> {
   batch?: boolean;
   /** v1 methods read top-level parameter names case-insensitively (array_change_key_case CASE_UPPER). */
   upperCaseParams?: boolean;
+  /**
+   * A v2 controller action (imbot.v2.*, im.v2.*): RestManager reports every error the action raises
+   * as a 400, ACCESS_DENIED and BOT_NOT_FOUND included.
+   */
+  controller?: boolean;
   /** HTTP statuses this method's page documents where they differ from the general table. */
   errorStatus?: Record<string, number>;
   /** The page in b24restdocs that specifies it (for the coverage table). */

@@ -16,6 +16,8 @@ import type { MethodDef } from '../methods/registry.js';
 import { openSqlite } from '../store/db.js';
 import { Store } from '../store/store.js';
 import { ensureCertificate } from './tls.js';
+import { WebhookDispatcher } from '../events/dispatcher.js';
+import { unixNow } from '../util/time.js';
 
 export interface ServerOptions {
   host: string;
@@ -119,6 +121,8 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   const logger = pino({ level: o.logLevel });
   const dataDir = dataDirOf(o.data);
   const { platform, boot, close: closeDb } = await openPlatform(o);
+  const dispatcher = new WebhookDispatcher(platform, logger);
+  platform.dispatcher = dispatcher;
   const registry = buildRegistry(o.extraMethods);
   const gateway: Gateway = {
     platform,
@@ -153,6 +157,12 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   const httpUrl = `http://${hostForUrl}:${portOf(httpApp)}`;
   const httpsUrl = httpsApp ? `https://${hostForUrl}:${portOf(httpsApp)}` : undefined;
   platform.config.publicUrl = (o.publicUrl ?? httpUrl).replace(/\/+$/, '');
+  await dispatcher.resumePending();
+  // Fetch-queue retention: events older than 24 h are dropped (EventService::cleanAgent).
+  const retention = setInterval(() => {
+    void platform.store.events.dropOlderThan(unixNow() - 24 * 3600).catch((err) => logger.error({ err }, 'queue cleanup failed'));
+  }, 3600_000);
+  retention.unref();
   ready = true;
 
   const hookPath = `/rest/1/${boot.adminWebhookSecret}/`;
@@ -171,7 +181,9 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
       closed = true;
       ready = false;
       // Fastify's close lets in-flight requests finish before the database goes away.
+      clearInterval(retention);
       await Promise.allSettled(apps.map((a) => a.close()));
+      await dispatcher.close();
       await closeDb();
     },
   };

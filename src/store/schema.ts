@@ -24,6 +24,10 @@ export interface UserTable {
   work_position: Generated<string>;
   time_zone: Generated<string>;
   language_id: Generated<string>;
+  color: Generated<string>;
+  avatar: Generated<string>;
+  personal_birthday: Generated<string>;
+  personal_www: Generated<string>;
   created_at: string;
   last_login_at: string | null;
   last_activity_at: string | null;
@@ -89,6 +93,123 @@ export interface EventBindingTable {
   created_at: string;
 }
 
+export interface BotTable {
+  id: number;
+  code: string;
+  /** bot | supervisor | personal | openline | network */
+  type: string;
+  /** Which API registered it, and so which event format it receives: v1 | v2. */
+  api: string;
+  /** SHA-256 of the owner key: the application's client_id, or 'custom' + botToken / CLIENT_ID. */
+  owner_hash: string;
+  owner_sealed: string;
+  app_id: number | null;
+  event_mode: string;
+  webhook_url: Generated<string>;
+  /** v1 handler URLs by event (JSON). */
+  handlers: Generated<string>;
+  is_hidden: Generated<number>;
+  is_reactions_enabled: Generated<number>;
+  is_support_openline: Generated<number>;
+  background_id: string | null;
+  language: Generated<string>;
+  module_id: Generated<string>;
+  count_message: Generated<number>;
+  count_command: Generated<number>;
+  count_chat: Generated<number>;
+  count_user: Generated<number>;
+  created_at: string;
+}
+
+export interface ChatTable {
+  id: Generated<number>;
+  /** P private, C chat, O open */
+  type: string;
+  title: Generated<string>;
+  description: Generated<string>;
+  color: Generated<string>;
+  avatar: Generated<string>;
+  owner_id: Generated<number>;
+  entity_type: Generated<string>;
+  entity_id: Generated<string>;
+  entity_data_1: Generated<string>;
+  entity_data_2: Generated<string>;
+  entity_data_3: Generated<string>;
+  text_field_enabled: Generated<number>;
+  background_id: string | null;
+  /** 'min:max' user ids for private chats, so each pair has one chat. */
+  private_key: string | null;
+  author_id: Generated<number>;
+  last_message_id: number | null;
+  message_count: Generated<number>;
+  created_at: string;
+}
+
+export interface ChatMemberTable {
+  chat_id: number;
+  user_id: number;
+  role: Generated<string>;
+  last_read_id: Generated<number>;
+  joined_at: string;
+}
+
+export interface MessageTable {
+  id: Generated<number>;
+  chat_id: number;
+  author_id: number;
+  text: string;
+  params: Generated<string>;
+  is_system: Generated<number>;
+  uuid: Generated<string>;
+  template_id: string | null;
+  created_at: string;
+  updated_at: string | null;
+}
+
+export interface CommandTable {
+  id: Generated<number>;
+  bot_id: number;
+  command: string;
+  common: Generated<number>;
+  hidden: Generated<number>;
+  extranet_support: Generated<number>;
+  sonet_support: Generated<number>;
+  event_url: Generated<string>;
+  created_at: string;
+}
+
+export interface CommandLangTable {
+  command_id: number;
+  language_id: string;
+  title: Generated<string>;
+  params: Generated<string>;
+}
+
+export interface EventQueueTable {
+  id: Generated<number>;
+  bot_id: number;
+  type: string;
+  data: string;
+  created_at: string;
+  created_ts: number;
+}
+
+export interface DeliveryTable {
+  id: Generated<number>;
+  bot_id: number;
+  event: string;
+  url: string;
+  payload: string;
+  status: Generated<string>;
+  attempts: Generated<number>;
+  response_status: number | null;
+  response_excerpt: Generated<string>;
+  latency_ms: number | null;
+  error: Generated<string>;
+  created_at: string;
+  delivered_at: string | null;
+}
+
 export interface Database {
   portal: PortalTable;
   users: UserTable;
@@ -97,4 +218,12 @@ export interface Database {
   oauth_tokens: OAuthTokenTable;
   oauth_codes: OAuthCodeTable;
   event_bindings: EventBindingTable;
+  bots: BotTable;
+  chats: ChatTable;
+  chat_members: ChatMemberTable;
+  messages: MessageTable;
+  commands: CommandTable;
+  command_langs: CommandLangTable;
+  event_queue: EventQueueTable;
+  deliveries: DeliveryTable;
 }

@@ -2,6 +2,11 @@ import type { Db } from './db.js';
 import { AppRepo, TokenRepo } from './repos/apps.js';
 import { EventBindingRepo } from './repos/event-bindings.js';
 import { UserRepo } from './repos/users.js';
+import { BotRepo } from './repos/bots.js';
+import { ChatRepo } from './repos/chats.js';
+import { CommandRepo } from './repos/commands.js';
+import { EventRepo } from './repos/events.js';
+import { MessageRepo } from './repos/messages.js';
 import { WebhookRepo } from './repos/webhooks.js';
 
 /**
@@ -14,8 +19,18 @@ export class Store {
   readonly apps: AppRepo;
   readonly tokens: TokenRepo;
   readonly eventBindings: EventBindingRepo;
+  readonly bots: BotRepo;
+  readonly chats: ChatRepo;
+  readonly messages: MessageRepo;
+  readonly commands: CommandRepo;
+  readonly events: EventRepo;
 
   constructor(readonly db: Db) {
+    this.bots = new BotRepo(db);
+    this.chats = new ChatRepo(db);
+    this.messages = new MessageRepo(db);
+    this.commands = new CommandRepo(db);
+    this.events = new EventRepo(db);
     this.users = new UserRepo(db);
     this.webhooks = new WebhookRepo(db);
     this.apps = new AppRepo(db);

@@ -1,10 +1,12 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001_foundation.js';
+import * as m002 from './002_messenger.js';
 
 // Migrations are listed in code (not read from a folder) so that the compiled package and
 // the test runner see the same set, whatever the working directory.
 const migrations: Record<string, Migration> = {
   '001_foundation': m001,
+  '002_messenger': m002,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,52 @@
+import type { DomainEvent, Emit } from '../domain/messenger/events.js';
+import type { Platform } from '../domain/platform.js';
+import type { Store } from '../store/store.js';
+import { isoDate, unixNow } from '../util/time.js';
+import { botEventsFor } from './routing.js';
+import { fullBotObject, v2EventData, webhookBotBlock, webhookTopAuth } from './v2-payloads.js';
+import { webhookBody } from './webhook-form.js';
+
+/**
+ * Runs a messenger change in one transaction together with the events it causes: fetch-mode bots get
+ * their queue rows and webhook-mode bots their outbox rows in that same transaction (nothing is lost
+ * if the process dies after the call returns); webhooks are posted after the commit, off the request path.
+ */
+export async function withEvents<T>(p: Platform, fn: (tx: Store, emit: Emit) => Promise<T>): Promise<T> {
+  const { result, deliveryIds } = await p.store.transaction(async (tx) => {
+    const events: DomainEvent[] = [];
+    const result = await fn(tx, (e) => events.push(e));
+    const deliveryIds = await recordBotEvents(p, tx, events);
+    return { result, deliveryIds };
+  });
+  if (deliveryIds.length) p.dispatcher?.kick(deliveryIds);
+  return result;
+}
+
+async function recordBotEvents(p: Platform, tx: Store, events: DomainEvent[]): Promise<number[]> {
+  const queue = [];
+  const outbox = [];
+  const now = isoDate();
+  for (const e of events) {
+    for (const ev of await botEventsFor(tx, e)) {
+      if (ev.bot.api !== 'v2') continue; // v1 bots receive v1 events (imbot v1 API)
+      const type = `ONIMBOTV2${ev.type}`;
+      const data = await v2EventData(tx, ev);
+      if (!data) continue;
+      if (ev.bot.event_mode === 'fetch') {
+        if (ev.type === 'DELETE') continue; // the bot's queue is dropped with it
+        queue.push({ bot_id: ev.bot.id, type, data: JSON.stringify({ bot: fullBotObject(ev), ...data }), created_at: now, created_ts: unixNow() });
+      } else if (ev.bot.webhook_url) {
+        const payload = {
+          event: type,
+          event_handler_id: ev.bot.id,
+          data: { bot: await webhookBotBlock(p, tx, ev), ...data },
+          ts: unixNow(),
+          auth: await webhookTopAuth(p, tx, ev),
+        };
+        outbox.push({ bot_id: ev.bot.id, event: type, url: ev.bot.webhook_url, payload: webhookBody(payload), created_at: now });
+      }
+    }
+  }
+  await tx.events.enqueue(queue);
+  return tx.events.addDeliveries(outbox);
+}
