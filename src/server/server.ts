@@ -158,9 +158,12 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   const httpsUrl = httpsApp ? `https://${hostForUrl}:${portOf(httpsApp)}` : undefined;
   platform.config.publicUrl = (o.publicUrl ?? httpUrl).replace(/\/+$/, '');
   await dispatcher.resumePending();
-  // Fetch-queue retention: events older than 24 h are dropped (EventService::cleanAgent).
+  // Fetch-queue retention: events older than 24 h are dropped (EventService::cleanAgent); dead tokens go too.
   const retention = setInterval(() => {
-    void platform.store.events.dropOlderThan(unixNow() - 24 * 3600).catch((err) => logger.error({ err }, 'queue cleanup failed'));
+    const now = unixNow();
+    void Promise.all([platform.store.events.dropOlderThan(now - 24 * 3600), platform.store.tokens.deleteExpired(now)]).catch((err) =>
+      logger.error({ err }, 'cleanup failed'),
+    );
   }, 3600_000);
   retention.unref();
   ready = true;
