@@ -4,19 +4,11 @@ import { AjaxError, ApiVersion, B24Hook, B24OAuth, EnumAppStatus, Logger } from 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/domain/apps.js';
 import { installApp } from '../src/events/app-install.js';
+import { NO_THROTTLE } from './helpers/sdk.js';
 import { isTimeObject, testServer, type TestServer } from './helpers/server.js';
 
 // The official JS SDK (@bitrix24/b24jssdk 2.2.0) against the server, unchanged: notes/clients.md §1.
 
-/** Client-side throttling and retries off, so the tests see the server's answers as they are. */
-const NO_THROTTLE = {
-  rateLimit: { burstLimit: 1_000_000, drainRate: 1_000_000, adaptiveEnabled: false },
-  operatingLimit: { windowMs: 600_000, limitMs: 1e12, heavyPercent: 100 },
-  adaptiveConfig: { enabled: false, thresholdPercent: 100, coefficient: 0, maxDelay: 0 },
-  maxRetries: 1,
-  retryDelay: 0,
-  retryOnNetworkError: false,
-};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Waits until just after the next whole second, so a token issued now with a 1 s lifetime is usable for ~1 s. */

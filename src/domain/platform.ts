@@ -18,6 +18,8 @@ export interface Platform {
   box: SecretBox;
   config: PlatformConfig;
   memberId: string;
+  /** The portal's data folder (absent for an in-memory portal): stored files such as bot avatars live here. */
+  dataDir?: string;
   /** Set by the server: webhook deliveries recorded in a committed transaction are handed to it. */
   dispatcher?: { kick(deliveryIds: number[]): void };
 }

@@ -1,5 +1,5 @@
 import { ApiError } from './errors.js';
-import { hashPassword } from './secrets.js';
+import { hashPassword, randomHex } from './secrets.js';
 import type { Store } from '../store/store.js';
 import type { UserRow } from '../store/repos/users.js';
 import { isoDate } from '../util/time.js';
@@ -16,7 +16,7 @@ export interface NewUser {
 }
 
 export async function createUser(store: Store, input: NewUser): Promise<UserRow> {
-  const login = input.login || input.email || `user${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
+  const login = input.login || input.email || `user_${randomHex(6)}`;
   if (await store.users.byLogin(login)) throw new ApiError('USER_LOGIN_TAKEN', `Login '${login}' is already taken`);
   return store.users.insert({
     login,

@@ -22,12 +22,17 @@ export async function withEvents<T>(p: Platform, fn: (tx: Store, emit: Emit) => 
   return result;
 }
 
+/** Seconds a slash command lets its bot answer in the chat it came from (Bot\Token, 10 minutes). */
+export const COMMAND_ANSWER_TTL = 600;
+
 async function recordBotEvents(p: Platform, tx: Store, events: DomainEvent[]): Promise<number[]> {
   const queue = [];
   const outbox = [];
   const now = isoDate();
   for (const e of events) {
     for (const ev of await botEventsFor(tx, e)) {
+      // A command lets its bot answer in that chat for 10 minutes (Command::onCommandAdd → Bot\Token::add).
+      if (ev.type === 'COMMANDADD' && 'chatId' in e) await tx.commands.grantAnswer(ev.bot.id, e.chatId, unixNow() + COMMAND_ANSWER_TTL, unixNow());
       if (ev.bot.api !== 'v2') continue; // v1 bots receive v1 events (imbot v1 API)
       const type = `ONIMBOTV2${ev.type}`;
       const data = await v2EventData(tx, ev);

@@ -63,3 +63,114 @@ export function chatView(chat: ChatRow, o: ChatViewOptions): Record<string, unkn
   });
   return view;
 }
+
+/** `type` of the classic chat object: the extended type in camelCase (Chat::getType → Type::getExtendedType). */
+export function extendedChatType(chat: Pick<ChatRow, 'type' | 'entity_type'>): string {
+  if (chat.type === 'P') return 'private';
+  if (!chat.entity_type) return TYPE_NAMES[chat.type] === 'open' ? 'open' : 'chat';
+  return chat.entity_type.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+const CRM_TYPES = new Set(['LEAD', 'DEAL', 'CONTACT', 'COMPANY']);
+
+/** `entity_link` (EntityLink::toArray): CRM objects link to their card, workgroups and tasks to their pages. */
+export function entityLink(chat: Pick<ChatRow, 'entity_type' | 'entity_id'>, viewerId: number): Record<string, string> {
+  const id = chat.entity_id;
+  switch (chat.entity_type) {
+    case 'CRM': {
+      const [crmType = '', crmId = '0'] = id.split('|');
+      const known = Number(crmId) > 0 && crmType !== '';
+      return { type: CRM_TYPES.has(crmType) ? crmType : 'DYNAMIC', url: known ? `/crm/${crmType.toLowerCase()}/details/${Number(crmId)}/` : '', id };
+    }
+    case 'SONET_GROUP':
+      return { type: 'SONET_GROUP', url: id ? `/workgroups/group/${id}/` : '', id };
+    case 'TASKS':
+      return { type: 'TASKS', url: id ? `/company/personal/user/${viewerId}/tasks/task/view/${id}/` : '', id };
+    default:
+      return { type: chat.entity_type, url: '', id };
+  }
+}
+
+export interface ImDialogInput {
+  chat: ChatRow;
+  members: MemberRow[];
+  viewerId: number;
+  /** The DIALOG_ID as the caller passed it. */
+  dialogId: string;
+  /** Full names of the members. */
+  names: Map<number, string>;
+  /** Active members (only they appear in `readed_list`). */
+  active: Set<number>;
+  /** Restrictions of this kind of chat (chatOptions), lower-cased by the formatter. */
+  restrictions: Record<string, unknown>;
+  counter: number;
+  unreadId: number;
+  messageCount: number;
+  lastMessageAuthorId?: number;
+}
+
+/** The chat object of im.dialog.get (Im\Chat::getById with LOAD_READED and JSON): snake_case keys. */
+export function imDialogView(d: ImDialogInput): Record<string, unknown> {
+  const { chat, members, viewerId } = d;
+  const me = members.find((m) => m.user_id === viewerId);
+  const owner = chat.owner_id || chat.author_id;
+  const role = !me ? 'guest' : me.user_id === owner ? 'owner' : me.role === 'manager' || me.role === 'owner' ? 'manager' : 'member';
+  const lastMessageId = chat.last_message_id ?? 0;
+  // Who has seen the last message: members other than its author who have read up to it.
+  const viewers = lastMessageId ? members.filter((m) => m.last_read_id >= lastMessageId && m.user_id !== d.lastMessageAuthorId) : [];
+  const restrictions: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(d.restrictions)) restrictions[k.toLowerCase()] = v;
+  return {
+    id: chat.id,
+    parent_chat_id: 0,
+    parent_message_id: 0,
+    name: chat.title,
+    description: chat.description,
+    owner,
+    extranet: false,
+    avatar: chat.avatar,
+    color: colorHex(chat.color, chat.id),
+    type: extendedChatType(chat),
+    counter: d.counter,
+    user_counter: members.length,
+    message_count: d.messageCount,
+    unread_id: d.unreadId,
+    restrictions,
+    last_message_id: lastMessageId,
+    last_id: me?.last_read_id ?? 0,
+    marked_id: 0,
+    disk_folder_id: 0,
+    entity_type: chat.entity_type,
+    entity_id: chat.entity_id,
+    entity_data_1: chat.entity_data_1,
+    entity_data_2: chat.entity_data_2,
+    entity_data_3: chat.entity_data_3,
+    mute_list: [],
+    date_create: chat.created_at,
+    message_type: chat.type,
+    public: '',
+    role,
+    entity_link: entityLink(chat, viewerId),
+    text_field_enabled: !!chat.text_field_enabled,
+    background_id: chat.background_id,
+    permissions: {
+      manage_users_add: 'member',
+      manage_users_delete: 'manager',
+      manage_ui: 'member',
+      manage_settings: 'owner',
+      manage_messages: 'member',
+      can_post: 'member',
+    },
+    is_new: false,
+    readed_list: members
+      .filter((m) => m.user_id !== viewerId && d.active.has(m.user_id))
+      .map((m) => ({ user_id: m.user_id, user_name: d.names.get(m.user_id) ?? '', message_id: m.last_read_id, date: null })),
+    manager_list: members.filter((m) => m.role === 'owner' || m.role === 'manager' || m.user_id === owner).map((m) => m.user_id).filter((id, i, a) => a.indexOf(id) === i),
+    last_message_views: {
+      message_id: lastMessageId,
+      first_viewers: viewers.slice(0, 2).map((m) => ({ user_id: m.user_id, user_name: d.names.get(m.user_id) ?? '', date: null })),
+      count_of_viewers: viewers.length - (viewers.some((m) => m.user_id === viewerId) ? 1 : 0),
+    },
+    dialog_id: d.dialogId,
+  };
+}

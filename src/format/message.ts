@@ -14,7 +14,8 @@ export function messageView(m: MessageRow, o: { viewedByOthers?: boolean; viewer
   const view: Record<string, unknown> = {
     id: m.id,
     chatId: m.chat_id,
-    authorId: m.author_id,
+    // entities.md: "`0` for system messages" (the sender is kept in the row for access checks).
+    authorId: m.is_system ? 0 : m.author_id,
     date: m.created_at,
     text: m.text,
     isSystem: !!m.is_system,
@@ -29,4 +30,32 @@ export function messageView(m: MessageRow, o: { viewedByOthers?: boolean; viewer
     view.viewed = own || m.id <= o.viewer.lastReadId;
   }
   return view;
+}
+
+/** What im.dialog.messages.get shows for a deleted message (Loc IM_CHAT_MESSAGE_DELETED). */
+export const DELETED_MESSAGE_TEXT = 'This message was deleted.';
+
+/**
+ * A message of im.dialog.messages.get (Im\Chat::getMessages with JSON): snake_case keys, `unread` for
+ * the reader whose last read message is `lastReadId` (null: not a member), empty params as `[]`.
+ */
+export function imMessageView(m: MessageRow, o: { lastReadId: number | null }): Record<string, unknown> {
+  const params = messageParams(m);
+  let text = m.text;
+  if (!text && params.FILE_ID === undefined && params.KEYBOARD === undefined && params.ATTACH === undefined) {
+    text = DELETED_MESSAGE_TEXT;
+    params.IS_DELETED = 'Y';
+  }
+  return {
+    id: m.id,
+    chat_id: m.chat_id,
+    author_id: m.author_id,
+    date: m.created_at,
+    text,
+    unread: o.lastReadId !== null && o.lastReadId < m.id,
+    uuid: m.uuid || null,
+    replaces: [],
+    params: Object.keys(params).length ? params : [],
+    disappearing_date: null,
+  };
 }

@@ -1,4 +1,5 @@
 import { colorHex } from '../domain/messenger/colors.js';
+import type { BotRow } from '../store/repos/bots.js';
 import type { UserRow } from '../store/repos/users.js';
 
 /**
@@ -76,6 +77,65 @@ export function userView(u: UserRow, opts: { inEvent?: boolean } = {}): Record<s
     departments: [1],
     phones: false,
     type: isBot ? 'bot' : 'employee',
+    website: u.personal_www,
+    email: u.email,
+  };
+}
+
+/** `birthday` of the im formats: `DD-MM`, or '' (Y-m-d and d.m.Y stored dates are converted). */
+function imBirthday(raw: string): string {
+  const iso = raw.match(/^\d{4}-(\d{2})-(\d{2})/);
+  if (iso) return `${iso[2]}-${iso[1]}`;
+  const dmy = raw.match(/^(\d{2})[.-](\d{2})/);
+  return dmy ? `${dmy[1]}-${dmy[2]}` : '';
+}
+
+/**
+ * The classic im user object (im.user.get, `users` of im.dialog.messages.get; Im\User::getArray with
+ * JSON): snake_case keys, `bot_data` for bots. `bot_data.app_id` is left out: for token-owned bots it
+ * would reveal the token (the same reason Revision 35 dropped `appId` from the Bot object).
+ */
+export function imUserView(u: UserRow, o: { bot?: BotRow } = {}): Record<string, unknown> {
+  const isBot = u.external_auth_id === 'bot';
+  const b = o.bot;
+  return {
+    id: u.id,
+    active: !!u.active,
+    name: [u.name, u.last_name].filter(Boolean).join(' '),
+    first_name: u.name,
+    last_name: u.last_name,
+    work_position: u.work_position,
+    color: colorHex(u.color, u.id),
+    avatar: u.avatar,
+    avatar_hr: u.avatar,
+    gender: u.personal_gender === 'M' || u.personal_gender === 'F' ? u.personal_gender : '',
+    birthday: imBirthday(u.personal_birthday),
+    extranet: false,
+    network: false,
+    bot: isBot,
+    connector: false,
+    external_auth_id: isBot ? 'bot' : 'default',
+    status: 'online',
+    idle: false,
+    last_activity_date: u.last_activity_at ?? false,
+    mobile_last_date: false,
+    desktop_last_date: false,
+    absent: false,
+    departments: isBot ? [] : [1],
+    phones: false,
+    bot_data: b
+      ? {
+          id: b.id,
+          code: b.code,
+          type: b.type,
+          is_hidden: !!b.is_hidden,
+          is_support_openline: !!b.is_support_openline,
+          openline: !!b.is_support_openline,
+          background_id: b.background_id,
+          reactions_enabled: !!b.is_reactions_enabled,
+        }
+      : null,
+    type: isBot ? 'bot' : 'user',
     website: u.personal_www,
     email: u.email,
   };

@@ -1,9 +1,14 @@
 import { z } from 'zod';
 import { requireMember, resolveDialog } from '../domain/messenger/chats.js';
-import { addMessage } from '../domain/messenger/messages.js';
+import { ApiError } from '../domain/errors.js';
+import { addMessage, deleteMessage, updateMessage } from '../domain/messenger/messages.js';
+import { normalizeText } from '../domain/messenger/text.js';
 import { withEvents } from '../events/pipeline.js';
+import { messageParams } from '../format/message.js';
+import type { MessageRow } from '../store/repos/messages.js';
+import type { Store } from '../store/store.js';
 import { fieldsObject, flag, int } from './params.js';
-import { botAuthShape, defineV2, field, ownedBot } from './v2-common.js';
+import { botAuthShape, defineV2, field, intArg, ownedBot, v2bool } from './v2-common.js';
 
 const DOCS = 'api-reference/chat-bots/chat-bots-v2/imbot.v2/messages';
 
@@ -38,4 +43,79 @@ export const chatMessageSend = defineV2({
   },
 });
 
-export const chatMessageMethods = [chatMessageSend];
+const accessDenied = () => new ApiError('ACCESS_DENIED', 'Access denied');
+
+/** A message the bot may touch: it exists, is not deleted, and (unless `admin` rights count) is the bot's own, non-system one. */
+async function botMessage(store: Store, botId: number, messageId: number, opts: { allowAdmin: boolean }): Promise<MessageRow> {
+  const message = messageId > 0 ? await store.messages.byId(messageId) : undefined;
+  if (!message) throw accessDenied();
+  const params = messageParams(message);
+  // System messages have no author on the platform (authorId 0): they are nobody's own.
+  const own = message.author_id === botId && !message.is_system;
+  if (opts.allowAdmin) {
+    const member = await store.chats.member(message.chat_id, botId);
+    if (!member) throw accessDenied();
+    if (!own && member.role !== 'owner' && member.role !== 'manager') throw accessDenied();
+    return message;
+  }
+  if (!own || params.IS_DELETED === 'Y' || params.FORWARD_ID !== undefined) throw accessDenied();
+  return message;
+}
+
+/** Keyboard removal: the documented `"N"`, also `false`, `[]` and an empty value. */
+const keyboardValue = (v: unknown) => (v === '' || v === null ? 'N' : v);
+
+export const chatMessageUpdate = defineV2({
+  name: 'imbot.v2.Chat.Message.update',
+  docs: `${DOCS}/chat-message-update.md`,
+  params: z.object(botAuthShape).passthrough(),
+  async handler(ctx, p) {
+    const { bot } = await ownedBot(ctx, p);
+    const messageId = intArg(p, 'messageId');
+    const f = (p.fields && typeof p.fields === 'object' ? p.fields : {}) as Record<string, unknown>;
+    return withEvents(ctx.platform, async (tx, emit) => {
+      const message = await botMessage(tx, bot.id, messageId, { allowAdmin: false });
+      // Only MESSAGE, ATTACH, KEYBOARD and URL_PREVIEW can change (ALLOWED_FIELDS_UPDATE).
+      const text = field(f, 'message');
+      if (text !== undefined && text !== null && typeof text !== 'string' && typeof text !== 'number') throw new ApiError('EMPTY_MESSAGE', 'Message is empty');
+      const attach = field(f, 'attach');
+      const keyboard = field(f, 'keyboard');
+      const urlPreview = field(f, 'urlPreview');
+      // A message left with neither text nor attachments is deleted (UpdateService: isCompletelyEmpty).
+      const newText = text === undefined ? message.text : normalizeText(String(text ?? ''));
+      const attachGone = attach === 'N' || attach === false || attach === '' || (Array.isArray(attach) && attach.length === 0);
+      const hasAttach = attach === undefined ? messageParams(message).ATTACH !== undefined : !attachGone;
+      if (!newText && !hasAttach) {
+        await deleteMessage(tx, emit, message);
+        return true;
+      }
+      await updateMessage(tx, emit, message, {
+        text: text === undefined ? undefined : (text ?? ''),
+        attach: attach === undefined ? undefined : attachGone ? 'N' : attach,
+        keyboard: keyboard === undefined ? undefined : keyboardValue(keyboard),
+        urlPreview: urlPreview === undefined ? undefined : v2bool(urlPreview),
+      });
+      return true;
+    });
+  },
+});
+
+export const chatMessageDelete = defineV2({
+  name: 'imbot.v2.Chat.Message.delete',
+  docs: `${DOCS}/chat-message-delete.md`,
+  params: z.object(botAuthShape).passthrough(),
+  async handler(ctx, p) {
+    const { bot } = await ownedBot(ctx, p);
+    const messageId = intArg(p, 'messageId');
+    const complete = v2bool(p.complete ?? 'N');
+    return withEvents(ctx.platform, async (tx, emit) => {
+      const message = await botMessage(tx, bot.id, messageId, { allowAdmin: true });
+      // Deleting a message already deleted changes nothing (and tells no one again).
+      if (!complete && messageParams(message).IS_DELETED === 'Y') return { result: true };
+      await deleteMessage(tx, emit, message, complete);
+      return { result: true };
+    });
+  },
+});
+
+export const chatMessageMethods = [chatMessageSend, chatMessageUpdate, chatMessageDelete];

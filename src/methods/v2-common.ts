@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { normalizeBoolean } from '../util/bool.js';
 import { ownerKey, requireOwnedBot } from '../domain/bots/owner.js';
+import { ApiError } from '../domain/errors.js';
 import type { BotRow } from '../store/repos/bots.js';
 import { flag } from './params.js';
 import { defineMethod, type MethodContext, type MethodDef } from './registry.js';
@@ -38,4 +40,43 @@ export function field<T = unknown>(fields: Record<string, unknown> | undefined, 
   if (fields[camel] !== undefined) return fields[camel] as T;
   const upper = camel.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
   return fields[upper] as T | undefined;
+}
+
+/** v2 booleans: normalizeBooleanVariable (one definition, in util/bool.ts). */
+export const v2bool = normalizeBoolean;
+
+/** A PHP `bool` action argument bound by the controller: any scalar, cast as PHP does (so "N" is true). */
+export function phpBool(v: unknown): boolean {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'number') return v !== 0;
+  if (typeof v === 'string') return v !== '' && v !== '0';
+  return false;
+}
+
+const NUMERIC = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
+
+/**
+ * A PHP `int` action argument as the controller's binder reads it: numbers and numeric strings are
+ * accepted (and truncated); an absent required argument or any other value is the binder's error 100.
+ */
+export function intArg(params: Record<string, unknown>, name: string, fallback?: number): number {
+  const v = params[name];
+  if (v === undefined || v === null) {
+    if (fallback !== undefined) return fallback;
+    throw new ApiError('100', `Could not find value for parameter {${name}}`, { error: 100 });
+  }
+  if (typeof v === 'number' && Number.isFinite(v)) return Math.trunc(v);
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'string' && NUMERIC.test(v)) return Math.trunc(Number(v));
+  const shown = typeof v === 'string' ? v : JSON.stringify(v);
+  throw new ApiError('100', `Invalid value ${shown} to match with parameter {${name}}. Should be value of type int.`, { error: 100 });
+}
+
+/** A required PHP `string` action argument: scalars become their text; absent is the binder's error 100. */
+export function stringArg(params: Record<string, unknown>, name: string): string {
+  const v = params[name];
+  if (v === undefined || v === null) throw new ApiError('100', `Could not find value for parameter {${name}}`, { error: 100 });
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return typeof v === 'boolean' ? (v ? '1' : '') : String(v);
+  throw new ApiError('100', `Invalid value ${JSON.stringify(v)} to match with parameter {${name}}. Should be value of type string.`, { error: 100 });
 }

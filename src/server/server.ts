@@ -102,6 +102,7 @@ export async function openPlatform(o: ServerOptions): Promise<OpenedPlatform> {
       store,
       box,
       memberId: boot.memberId,
+      dataDir: o.data === ':memory:' ? undefined : dataDirOf(o.data),
       config: {
         publicUrl: (o.publicUrl ?? `http://${o.host}:${o.port}`).replace(/\/+$/, ''),
         accessTokenTtl: o.accessTokenTtl,

@@ -150,6 +150,8 @@ export interface ChatMemberTable {
   user_id: number;
   role: Generated<string>;
   last_read_id: Generated<number>;
+  /** First message id the member may see (0: the whole history). */
+  start_id: Generated<number>;
   joined_at: string;
 }
 
@@ -183,6 +185,13 @@ export interface CommandLangTable {
   language_id: string;
   title: Generated<string>;
   params: Generated<string>;
+}
+
+/** A command's 10-minute right for its bot to answer in a chat (Command.answer). */
+export interface BotTokenTable {
+  bot_id: number;
+  chat_id: number;
+  expires_ts: number;
 }
 
 export interface EventQueueTable {
@@ -224,6 +233,7 @@ export interface Database {
   messages: MessageTable;
   commands: CommandTable;
   command_langs: CommandLangTable;
+  bot_tokens: BotTokenTable;
   event_queue: EventQueueTable;
   deliveries: DeliveryTable;
 }

@@ -41,6 +41,13 @@ export async function resolveDialog(store: Store, emit: Emit, actorId: number, d
     if (!chat) throw Chats.notFound();
     return chat;
   }
+  // `sg<N>`: the chat of workgroup N (Dialog::getChatId → CIMChat::GetSonetGroupChatId).
+  const groupMatch = d.match(/^sg(\d+)$/i);
+  if (groupMatch) {
+    const chat = await store.chats.byEntity('SONET_GROUP', String(Number(groupMatch[1])));
+    if (!chat) throw Chats.notFound();
+    return chat;
+  }
   if (/^\d+$/.test(d)) {
     const other = Number(d);
     if (!(await store.users.byId(other))) throw Chats.userNotFound();
@@ -94,16 +101,82 @@ export async function createGroupChat(store: Store, emit: Emit, input: NewGroupC
   return (await store.chats.byId(chat.id))!;
 }
 
-/** Adds users to a group chat; the new ones are reported as one join (bots among them get JOINCHAT). */
-export async function addMembers(store: Store, emit: Emit, chatId: number, userIds: number[], byUserId: number): Promise<number[]> {
+/**
+ * Adds users to a group chat; the new ones are reported as one join (bots among them get JOINCHAT).
+ * `hideHistory`: they see only messages written from now on (relation START_ID).
+ */
+export async function addMembers(
+  store: Store,
+  emit: Emit,
+  chatId: number,
+  userIds: number[],
+  byUserId: number,
+  opts: { hideHistory?: boolean } = {},
+): Promise<number[]> {
   const added: number[] = [];
   const now = isoDate();
+  const chat = opts.hideHistory ? await store.chats.byId(chatId) : undefined;
+  const startId = chat?.last_message_id ? chat.last_message_id + 1 : 0;
   for (const id of [...new Set(userIds)]) {
     if (!(await store.users.byId(id))) throw Chats.userNotFound();
     if (await store.chats.member(chatId, id)) continue;
-    await store.chats.addMember({ chat_id: chatId, user_id: id, role: 'member', joined_at: now });
+    await store.chats.addMember({ chat_id: chatId, user_id: id, role: 'member', joined_at: now, start_id: startId });
     added.push(id);
   }
   if (added.length) emit({ kind: 'chat.joined', chatId, userIds: added, byUserId });
   return added;
 }
+
+/**
+ * Takes a user out of a chat (kicked or leaving); an owner who leaves hands the chat to the longest
+ * standing member. Bots are told nothing: there is no leave event.
+ */
+export async function removeMember(store: Store, chatId: number, userId: number): Promise<void> {
+  await store.chats.removeMember(chatId, userId);
+  const chat = await store.chats.byId(chatId);
+  if (chat && chat.type !== 'P' && chat.owner_id === userId) {
+    const heir = (await store.chats.members(chatId))[0];
+    await store.chats.update(chatId, { owner_id: heir?.user_id ?? 0 });
+    if (heir) await store.chats.setRole(chatId, heir.user_id, 'owner');
+  }
+}
+
+/** Who may read a chat: its members, and anyone for an open chat (Chat::checkAccess). */
+export async function canRead(store: Store, chat: ChatRow, userId: number): Promise<boolean> {
+  if (chat.type === 'O') return true;
+  return !!(await store.chats.member(chat.id, userId));
+}
+
+export type ChatAction = 'AVATAR' | 'RENAME' | 'EXTEND' | 'CALL' | 'MUTE' | 'LEAVE' | 'LEAVE_OWNER' | 'SEND' | 'USER_LIST';
+
+type ChatOptions = Record<ChatAction, boolean> & { PATH?: string; PATH_TITLE?: string };
+
+const DEFAULT_OPTIONS: ChatOptions = {
+  AVATAR: true,
+  RENAME: true,
+  EXTEND: true,
+  CALL: true,
+  MUTE: true,
+  LEAVE: true,
+  LEAVE_OWNER: true,
+  SEND: true,
+  USER_LIST: true,
+};
+
+/** What each kind of bound chat allows (CIMChat::GetChatOptions): `restrictions` of im.dialog.get, and the action checks. */
+const ENTITY_OPTIONS: Record<string, Partial<ChatOptions>> = {
+  SONET_GROUP: { AVATAR: false, RENAME: false, EXTEND: false, LEAVE: false, LEAVE_OWNER: false, PATH: '/workgroups/group/#ID#/', PATH_TITLE: 'Open workgroup' },
+  TASKS: { PATH: '/company/personal/user/#USER_ID#/tasks/task/view/#ID#/', PATH_TITLE: 'Open task' },
+  CALENDAR: { PATH: '/calendar/?EVENT_ID=#ID#', PATH_TITLE: 'Open event' },
+  CRM: { AVATAR: false, RENAME: false, EXTEND: true, LEAVE: true, LEAVE_OWNER: false, PATH: '', PATH_TITLE: '' },
+  CALL: { EXTEND: false, CALL: false, MUTE: false, LEAVE: false, LEAVE_OWNER: false },
+  SUPPORT24_QUESTION: { AVATAR: false, EXTEND: false, CALL: false, MUTE: false, LEAVE: false, LEAVE_OWNER: false, USER_LIST: false },
+  NETWORK_DIALOG: { AVATAR: false, EXTEND: false, CALL: false, MUTE: false, LEAVE: false, LEAVE_OWNER: false, USER_LIST: false },
+};
+
+export function chatOptions(chat: Pick<ChatRow, 'entity_type'>): ChatOptions {
+  return { ...DEFAULT_OPTIONS, ...(ENTITY_OPTIONS[chat.entity_type] ?? {}) };
+}
+
+/** Chat::isActionAllowed: whether chats of this kind allow the action at all (whoever asks). */
+export const chatAllows = (chat: Pick<ChatRow, 'entity_type'>, action: ChatAction) => chatOptions(chat)[action];

@@ -1,12 +1,16 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001_foundation.js';
 import * as m002 from './002_messenger.js';
+import * as m003 from './003_bot_tokens.js';
+import * as m004 from './004_member_start.js';
 
 // Migrations are listed in code (not read from a folder) so that the compiled package and
 // the test runner see the same set, whatever the working directory.
 const migrations: Record<string, Migration> = {
   '001_foundation': m001,
   '002_messenger': m002,
+  '003_bot_tokens': m003,
+  '004_member_start': m004,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -12,6 +12,17 @@ export class ChatRepo {
     return this.db.selectFrom('chats').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /** A chat bound to an external object (ENTITY_TYPE + ENTITY_ID); the oldest when there are several. */
+  byEntity(entityType: string, entityId: string): Promise<ChatRow | undefined> {
+    return this.db
+      .selectFrom('chats')
+      .selectAll()
+      .where('entity_type', '=', entityType)
+      .where('entity_id', '=', entityId)
+      .orderBy('id')
+      .executeTakeFirst();
+  }
+
   byPrivateKey(key: string): Promise<ChatRow | undefined> {
     return this.db.selectFrom('chats').selectAll().where('private_key', '=', key).executeTakeFirst();
   }

@@ -55,4 +55,26 @@ export class CommandRepo {
     await this.db.deleteFrom('command_langs').where('command_id', '=', commandId).execute();
     if (langs.length) await this.db.insertInto('command_langs').values(langs).execute();
   }
+
+  /** Gives `botId` the right to answer commands in `chatId` until `expiresTs` (Bot\Token::add); dead grants are dropped. */
+  async grantAnswer(botId: number, chatId: number, expiresTs: number, nowTs: number): Promise<void> {
+    await this.db.deleteFrom('bot_tokens').where('expires_ts', '<=', nowTs).execute();
+    await this.db
+      .insertInto('bot_tokens')
+      .values({ bot_id: botId, chat_id: chatId, expires_ts: expiresTs })
+      .onConflict((oc) => oc.columns(['bot_id', 'chat_id']).doUpdateSet({ expires_ts: expiresTs }))
+      .execute();
+  }
+
+  /** Whether `botId` may still answer commands in `chatId` (Bot\Token::isActive). */
+  async canAnswer(botId: number, chatId: number, nowTs: number): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('bot_tokens')
+      .select('expires_ts')
+      .where('bot_id', '=', botId)
+      .where('chat_id', '=', chatId)
+      .where('expires_ts', '>', nowTs)
+      .executeTakeFirst();
+    return !!row;
+  }
 }

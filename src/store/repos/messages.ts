@@ -32,6 +32,44 @@ export class MessageRepo {
     await this.db.deleteFrom('messages').where('id', '=', id).execute();
   }
 
+  /**
+   * Messages of a chat from `startId` on (a member's visible history): with `afterId` the oldest
+   * `limit` newer than it, else the newest `limit` (below `beforeId` when given). Always newest first.
+   */
+  async visible(chatId: number, opts: { startId: number; beforeId?: number; afterId?: number; limit: number }): Promise<MessageRow[]> {
+    let q = this.db.selectFrom('messages').selectAll().where('chat_id', '=', chatId);
+    if (opts.startId > 0) q = q.where('id', '>=', opts.startId);
+    if (opts.afterId !== undefined) {
+      const rows = await q.where('id', '>', opts.afterId).orderBy('id', 'asc').limit(opts.limit).execute();
+      return rows.reverse();
+    }
+    if (opts.beforeId) q = q.where('id', '<', opts.beforeId);
+    return q.orderBy('id', 'desc').limit(opts.limit).execute();
+  }
+
+  /** How many messages of a chat have an id of at least `fromId`. */
+  async count(chatId: number, fromId = 0): Promise<number> {
+    const r = await this.db
+      .selectFrom('messages')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('chat_id', '=', chatId)
+      .where('id', '>=', fromId)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  /** Messages by others than `userId` after `afterId` (a member's unread ones), oldest first. */
+  unread(chatId: number, userId: number, afterId: number): Promise<MessageRow[]> {
+    return this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('chat_id', '=', chatId)
+      .where('author_id', '!=', userId)
+      .where('id', '>', afterId)
+      .orderBy('id', 'asc')
+      .execute();
+  }
+
   /** A page of a chat's history, newest first: ids below `beforeId` (or from the newest), at most `limit`. */
   history(chatId: number, opts: { beforeId?: number; afterId?: number; limit: number }): Promise<MessageRow[]> {
     let q = this.db.selectFrom('messages').selectAll().where('chat_id', '=', chatId);

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { ApiError } from '../domain/errors.js';
+import { canRead, Chats, resolveDialog } from '../domain/messenger/chats.js';
+import type { Emit } from '../domain/messenger/events.js';
+import type { ChatRow } from '../store/repos/chats.js';
+import type { Store } from '../store/store.js';
+import { defineMethod, type MethodDef } from './registry.js';
+
+/**
+ * Classic `im.*` methods (im/classes/general/im_rest.php): top-level names read case-insensitively
+ * (array_change_key_case), nested keys as sent, Y/N flags, errors as RestException with the status
+ * each one is thrown with: most are 400, the access refusals 403.
+ */
+export function defineIm<S extends z.ZodType>(def: Omit<MethodDef<S>, 'scope' | 'upperCaseParams'> & { scope?: string }): MethodDef<S> {
+  return defineMethod({
+    scope: 'im',
+    upperCaseParams: true,
+    ...def,
+    errorStatus: { ACCESS_ERROR: 403, CANT_EDIT_MESSAGE: 403, REPLY_ACCESS_ERROR: 403, REPLY_FROM_OTHER_CHAT_ERROR: 403, ...def.errorStatus },
+  });
+}
+
+/** Any parameters: classic methods read them key by key. */
+export const imParams = z.object({}).passthrough();
+
+export const imError = (code: string, description: string) => new ApiError(code, description);
+
+/** PHP intval of a parameter: leading digits of a string, truncated numbers, 0 for anything else. */
+export function intval(v: unknown): number {
+  if (typeof v === 'number') return Number.isFinite(v) ? Math.trunc(v) : 0;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'string') {
+    const m = v.trim().match(/^[+-]?\d+/);
+    return m ? Number(m[0]) : 0;
+  }
+  return 0;
+}
+
+/** PHP isset(): present and not null. */
+export const isset = (v: unknown) => v !== undefined && v !== null;
+
+/** PHP empty(). */
+export const isEmpty = (v: unknown) =>
+  v === undefined || v === null || v === '' || v === '0' || v === 0 || v === false || (Array.isArray(v) && v.length === 0) ||
+  (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
+
+/** The loose `== 'Y'` of v1 flags: "Y" (and a JSON true, which PHP compares as equal). */
+export const isY = (v: unknown) => v === 'Y' || v === true;
+
+/** Common::isDialogId: a user id, `chat<N>`, `sg<N>` or `crm<N>` (not "0"). */
+export const isDialogId = (v: unknown) =>
+  (typeof v === 'string' || typeof v === 'number') && String(v) !== '0' && String(v) !== '' && /^([0-9]+|(chat|sg|crm)[0-9]+)$/i.test(String(v));
+
+/** Common::isChatId: `chat<N>`, `sg<N>` or `crm<N>`. */
+export const isChatId = (v: unknown) => typeof v === 'string' && /^(chat|sg|crm)[0-9]+$/i.test(v);
+
+export const dialogIdEmpty = () => imError('DIALOG_ID_EMPTY', "Dialog ID can't be empty");
+const dialogAccessError = () => imError('ACCESS_ERROR', 'You do not have access to the specified dialog');
+
+/**
+ * The chat a DIALOG_ID names for a reader (im.dialog.get, im.dialog.messages.get): DIALOG_ID_EMPTY for a
+ * malformed id, ACCESS_ERROR (403) for a chat that does not exist or that the caller may not read.
+ * A private dialog is created on first use, as the platform does.
+ */
+export async function readableDialog(tx: Store, emit: Emit, userId: number, dialogId: unknown): Promise<ChatRow> {
+  if (!isDialogId(dialogId)) throw dialogIdEmpty();
+  let chat: ChatRow;
+  try {
+    chat = await resolveDialog(tx, emit, userId, dialogId);
+  } catch (e) {
+    if (e instanceof ApiError && (e.code === Chats.notFound().code || e.code === Chats.userNotFound().code)) throw dialogAccessError();
+    throw e;
+  }
+  if (!(await canRead(tx, chat, userId))) throw dialogAccessError();
+  return chat;
+}
+
+/** A list parameter: an array, a PHP map, or a JSON string of one (CUtil::JsObjectToPhp). */
+export function listParam(v: unknown): unknown[] | undefined {
+  let raw = v;
+  if (typeof raw === 'string') {
+    try {
+      raw = JSON.parse(raw);
+    } catch {
+      return undefined;
+    }
+  }
+  if (Array.isArray(raw)) return raw;
+  if (raw && typeof raw === 'object') return Object.values(raw);
+  return undefined;
+}
