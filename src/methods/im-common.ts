@@ -5,6 +5,8 @@ import type { Emit } from '../domain/messenger/events.js';
 import type { ChatRow } from '../store/repos/chats.js';
 import type { Store } from '../store/store.js';
 import { defineMethod, type MethodDef } from './registry.js';
+import { intval, isset, phpEmpty } from '../util/php.js';
+export { intval, isset };
 
 /**
  * Classic `im.*` methods (im/classes/general/im_rest.php): top-level names read case-insensitively
@@ -25,24 +27,8 @@ export const imParams = z.object({}).passthrough();
 
 export const imError = (code: string, description: string) => new ApiError(code, description);
 
-/** PHP intval of a parameter: leading digits of a string, truncated numbers, 0 for anything else. */
-export function intval(v: unknown): number {
-  if (typeof v === 'number') return Number.isFinite(v) ? Math.trunc(v) : 0;
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  if (typeof v === 'string') {
-    const m = v.trim().match(/^[+-]?\d+/);
-    return m ? Number(m[0]) : 0;
-  }
-  return 0;
-}
-
-/** PHP isset(): present and not null. */
-export const isset = (v: unknown) => v !== undefined && v !== null;
-
 /** PHP empty(). */
-export const isEmpty = (v: unknown) =>
-  v === undefined || v === null || v === '' || v === '0' || v === 0 || v === false || (Array.isArray(v) && v.length === 0) ||
-  (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
+export const isEmpty = phpEmpty;
 
 /** The loose `== 'Y'` of v1 flags: "Y" (and a JSON true, which PHP compares as equal). */
 export const isY = (v: unknown) => v === 'Y' || v === true;

@@ -2,6 +2,7 @@ import { unixNow } from '../../util/time.js';
 import { ApiError } from '../errors.js';
 import { COLORS } from './colors.js';
 import { colorToken, PARAM_SIZE_LIMIT } from './keyboard.js';
+import { intval } from '../../util/php.js';
 
 export const attachError = () => new ApiError('PARAM_ATTACH_ERROR', 'Incorrect attach params');
 export const attachOversizeError = () => new ApiError('PARAM_ATTACH_ERROR', 'You have exceeded the maximum allowable size of attach');
@@ -22,14 +23,6 @@ const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object';
 const set = (o: Obj, k: string) => o[k] !== undefined && o[k] !== null;
 const text = (v: unknown): string =>
   typeof v === 'string' ? v : typeof v === 'number' ? String(v) : v === true ? '1' : '';
-const intval = (v: unknown): number => {
-  if (typeof v === 'number') return Number.isFinite(v) ? Math.trunc(v) : 0;
-  if (typeof v === 'string') {
-    const m = v.trim().match(/^[+-]?\d+/);
-    return m ? Number(m[0]) : 0;
-  }
-  return v === true ? 1 : 0;
-};
 const url = (v: unknown) => typeof v === 'string' && URL_RE.test(v);
 const hex = (v: unknown) => typeof v === 'string' && HEX_RE.test(v);
 const oneLine = (s: string) => s.replace(/\r\n|[\n\v\f\r\u0085\u2028\u2029]/g, ' ');

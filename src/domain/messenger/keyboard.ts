@@ -1,4 +1,5 @@
 import { ApiError } from '../errors.js';
+import { intval, phpEmpty } from '../../util/php.js';
 
 export const keyboardError = () => new ApiError('PARAM_KEYBOARD_ERROR', 'Incorrect keyboard params');
 export const menuError = () => new ApiError('PARAM_MENU_ERROR', 'Incorrect menu params');
@@ -20,19 +21,6 @@ const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object';
 const scalarText = (v: unknown): string | undefined =>
   typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v === true ? 1 : v === false ? '' : v) : undefined;
 const filled = (v: unknown) => (scalarText(v) ?? '').trim() !== '';
-/** PHP intval of a scalar. */
-const intval = (v: unknown): number => {
-  if (typeof v === 'number') return Number.isFinite(v) ? Math.trunc(v) : 0;
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  if (typeof v === 'string') {
-    const m = v.trim().match(/^[+-]?\d+/);
-    return m ? Number(m[0]) : 0;
-  }
-  return 0;
-};
-/** PHP empty(): null, '', '0', 0, false and empty lists. */
-const phpEmpty = (v: unknown) =>
-  v === undefined || v === null || v === '' || v === '0' || v === 0 || v === false || (Array.isArray(v) && v.length === 0);
 const hex = (v: unknown) => typeof v === 'string' && HEX_RE.test(v);
 /** htmlspecialcharsbx: `& " < >` as entities (ENT_COMPAT, double encoding). */
 export const htmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
