@@ -9,6 +9,12 @@ export function messageParams(m: MessageRow): Record<string, unknown> {
   }
 }
 
+/** `forward` of the v2 Message: where a forwarded copy came from, else null. */
+function forwardOf(params: Record<string, unknown>) {
+  if (!params.FORWARD_ID) return null;
+  return { id: params.FORWARD_ID, userId: params.FORWARD_USER_ID ?? 0, chatId: params.FORWARD_CHAT_ID ?? 0, date: params.FORWARD_DATE ?? null };
+}
+
 /** The v2 Message object (chat-bots-v2/entities.md#message); `viewer` adds the method-only read flags. */
 export function messageView(m: MessageRow, o: { viewedByOthers?: boolean; viewer?: { lastReadId: number; userId: number } } = {}) {
   const view: Record<string, unknown> = {
@@ -20,7 +26,7 @@ export function messageView(m: MessageRow, o: { viewedByOthers?: boolean; viewer
     text: m.text,
     isSystem: !!m.is_system,
     uuid: m.uuid,
-    forward: null,
+    forward: forwardOf(messageParams(m)),
     params: messageParams(m),
     viewedByOthers: !!o.viewedByOthers,
   };

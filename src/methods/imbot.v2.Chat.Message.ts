@@ -3,16 +3,18 @@ import { requireMember, resolveDialog } from '../domain/messenger/chats.js';
 import { ApiError } from '../domain/errors.js';
 import { addMessage, deleteMessage, updateMessage } from '../domain/messenger/messages.js';
 import { normalizeText } from '../domain/messenger/text.js';
+import { forwardMessages } from '../domain/messenger/forward.js';
+import { normalizeBoolean } from '../util/bool.js';
 import { withEvents } from '../events/pipeline.js';
 import { messageParams } from '../format/message.js';
 import type { MessageRow } from '../store/repos/messages.js';
 import type { Store } from '../store/store.js';
-import { fieldsObject, flag, int } from './params.js';
+import { fieldsObject } from './params.js';
 import { botAuthShape, defineV2, field, intArg, ownedBot, v2bool } from './v2-common.js';
 
 const DOCS = 'api-reference/chat-bots/chat-bots-v2/imbot.v2/messages';
 
-const asBool = (v: unknown) => (v === undefined ? undefined : flag().parse(v));
+const asBool = (v: unknown) => (v === undefined ? undefined : normalizeBoolean(v));
 
 export const chatMessageSend = defineV2({
   name: 'imbot.v2.Chat.Message.send',
@@ -25,20 +27,32 @@ export const chatMessageSend = defineV2({
       const chat = await resolveDialog(tx, emit, bot.id, p.dialogId);
       await requireMember(tx, chat.id, bot.id);
       const replyId = field(f, 'replyId');
-      const message = await addMessage(tx, emit, {
-        chat,
-        authorId: bot.id,
-        text: field(f, 'message') ?? '',
-        attach: field(f, 'attach'),
-        keyboard: field(f, 'keyboard'),
-        menu: field(f, 'menu'),
-        system: asBool(field(f, 'system')),
-        urlPreview: asBool(field(f, 'urlPreview')),
-        replyId: replyId === undefined || replyId === '' ? undefined : int().parse(replyId),
-        templateId: field<string>(f, 'templateId') || undefined,
-      });
+      const forwardIds = field(f, 'forwardIds');
+      const forwards = forwardIds && typeof forwardIds === 'object' ? (forwardIds as Record<string, unknown>) : {};
+      const text = field(f, 'message') ?? '';
+      const attach = field(f, 'attach');
+      const hasContent = (typeof text === 'string' ? text.trim() !== '' : text !== null) || (attach !== undefined && attach !== null && attach !== '');
+      let id = 0;
+      // A send that only forwards creates no message of its own (the forwarded copies are the result).
+      if (hasContent || Object.keys(forwards).length === 0) {
+        const message = await addMessage(tx, emit, {
+          chat,
+          authorId: bot.id,
+          text,
+          attach,
+          keyboard: field(f, 'keyboard'),
+          menu: field(f, 'menu'),
+          system: asBool(field(f, 'system')),
+          urlPreview: asBool(field(f, 'urlPreview')),
+          replyId: replyId === undefined || replyId === '' ? undefined : intArg({ replyId }, 'replyId'),
+          templateId: field<string>(f, 'templateId') || undefined,
+        });
+        id = message.id;
+      }
+      const uuidMap = await forwardMessages(tx, emit, chat, bot.id, forwards);
+      if (!id) id = Math.max(0, ...Object.values(uuidMap));
       await tx.bots.bump(bot.id, 'count_message');
-      return { id: message.id, uuidMap: {} };
+      return { id, uuidMap };
     });
   },
 });
