@@ -56,7 +56,19 @@ export class SecretBox {
     return ['v1', iv.toString('base64'), cipher.getAuthTag().toString('base64'), body.toString('base64')].join('.');
   }
 
+  /** Secrets opened before: events carry the same application token again and again (AES-GCM per event). */
+  private readonly opened = new Map<string, string>();
+
   open(sealed: string): string {
+    const known = this.opened.get(sealed);
+    if (known !== undefined) return known;
+    const plain = this.decrypt(sealed);
+    if (this.opened.size >= 10_000) this.opened.clear();
+    this.opened.set(sealed, plain);
+    return plain;
+  }
+
+  private decrypt(sealed: string): string {
     const [v, iv, tag, body] = sealed.split('.');
     if (v !== 'v1') throw new Error('unknown sealed secret format');
     const decipher = crypto.createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64'));

@@ -1,5 +1,6 @@
 import type { Store } from '../store/store.js';
 import type { WebhookRow } from '../store/repos/webhooks.js';
+import { credentialsVersion } from '../store/credentials-version.js';
 import { ApiError, Errors } from './errors.js';
 import { hashToken, randomToken, safeEqual, type SecretBox } from './secrets.js';
 import { expandScopes, storeScopes, unknownScopes } from './scopes.js';
@@ -38,19 +39,37 @@ export async function createWebhook(
   return { row, secret };
 }
 
+interface ResolvedWebhook {
+  webhook: WebhookRow;
+  userId: number;
+  isAdmin: boolean;
+}
+
+/**
+ * Webhook calls resolved before, per database and `{user}/{secret}` pair. An entry holds only while no
+ * user or webhook has been written since it was filled (credentialsVersion); failures are never kept.
+ */
+const resolvedCache = new WeakMap<object, Map<string, { version: number; resolved: ResolvedWebhook }>>();
+const RESOLVED_CACHE_SIZE = 10_000;
+
 /** `/rest/{user}/{secret}/`: the user part is a numeric id or a login, as in Bitrix (APAuth\Auth::check). */
-export async function resolveWebhook(
-  store: Store,
-  userPart: string,
-  secret: string,
-): Promise<{ webhook: WebhookRow; userId: number; isAdmin: boolean }> {
+export async function resolveWebhook(store: Store, userPart: string, secret: string): Promise<ResolvedWebhook> {
+  let cache = resolvedCache.get(store.db);
+  if (!cache) resolvedCache.set(store.db, (cache = new Map()));
+  const key = `${userPart}/${secret}`;
+  const version = credentialsVersion();
+  const hit = cache.get(key);
+  if (hit && hit.version === version) return hit.resolved;
   const webhook = await store.webhooks.byHash(hashToken(secret));
   if (!webhook || !webhook.active) throw Errors.invalidCredentials();
   const user = /^\d+$/.test(userPart)
     ? await store.users.byId(Number(userPart))
     : await store.users.byLogin(userPart);
   if (!user || !user.active || user.id !== webhook.user_id) throw Errors.invalidCredentials();
-  return { webhook, userId: user.id, isAdmin: !!user.is_admin };
+  const resolved = { webhook, userId: user.id, isAdmin: !!user.is_admin };
+  if (cache.size >= RESOLVED_CACHE_SIZE) cache.clear();
+  cache.set(key, { version, resolved });
+  return resolved;
 }
 
 export function webhookSecret(box: SecretBox, row: WebhookRow): string {

@@ -2,7 +2,8 @@ import type { DomainEvent, Emit } from '../domain/messenger/events.js';
 import type { Platform } from '../domain/platform.js';
 import type { Store } from '../store/store.js';
 import { isoDate, unixNow } from '../util/time.js';
-import { botEventsFor } from './routing.js';
+import { type BotEvent, botEventsFor } from './routing.js';
+import { v1Posts } from './v1-payloads.js';
 import { fullBotObject, v2EventData, webhookBotBlock, webhookTopAuth } from './v2-payloads.js';
 import { webhookBody } from './webhook-form.js';
 
@@ -30,10 +31,12 @@ async function recordBotEvents(p: Platform, tx: Store, events: DomainEvent[]): P
   const outbox = [];
   const now = isoDate();
   for (const e of events) {
+    const v1: BotEvent[] = [];
     for (const ev of await botEventsFor(tx, e)) {
       // A command lets its bot answer in that chat for 10 minutes (Command::onCommandAdd → Bot\Token::add).
       if (ev.type === 'COMMANDADD' && 'chatId' in e) await tx.commands.grantAnswer(ev.bot.id, e.chatId, unixNow() + COMMAND_ANSWER_TTL, unixNow());
-      if (ev.bot.api !== 'v2') continue; // v1 bots receive v1 events (imbot v1 API)
+      if (ev.bot.api === 'v1') v1.push(ev); // v1 bots receive v1 events (imbot v1 API), batched below
+      if (ev.bot.api !== 'v2') continue;
       const type = `ONIMBOTV2${ev.type}`;
       const data = await v2EventData(tx, ev);
       if (!data) continue;
@@ -50,6 +53,9 @@ async function recordBotEvents(p: Platform, tx: Store, events: DomainEvent[]): P
         };
         outbox.push({ bot_id: ev.bot.id, event: type, url: ev.bot.webhook_url, payload: webhookBody(payload), created_at: now });
       }
+    }
+    for (const post of await v1Posts(p, tx, e, v1)) {
+      outbox.push({ bot_id: post.botId, event: post.event, url: post.url, payload: webhookBody(post.payload), created_at: now });
     }
   }
   await tx.events.enqueue(queue);

@@ -56,10 +56,11 @@ async function matchedCommands(store: Store, chatId: number, authorId: number, t
 export async function botEventsFor(store: Store, e: DomainEvent): Promise<BotEvent[]> {
   switch (e.kind) {
     case 'message.added': {
-      const message = await store.messages.byId(e.messageId);
-      if (!message) return [];
+      // Bots' own messages (most of the traffic) are settled before the message is read.
       const author = await store.users.byId(e.authorId);
       if (!author || author.external_auth_id === 'bot') return [];
+      const message = await store.messages.byId(e.messageId);
+      if (!message) return [];
       if (!e.skipCommands && !message.is_system) {
         const commands = await matchedCommands(store, e.chatId, e.authorId, message.text);
         if (commands.length) {

@@ -5,7 +5,8 @@ export function botView(b: BotRow, owner: boolean): Record<string, unknown> {
   const view: Record<string, unknown> = {
     id: b.id,
     code: b.code,
-    type: b.type,
+    // A v1 TYPE=H ("human") bot has no v2 name: BotType::fromDbValue makes it a `bot`.
+    type: b.type === 'human' ? 'bot' : b.type,
     isHidden: !!b.is_hidden,
     isSupportOpenline: !!b.is_support_openline,
     isReactionsEnabled: !!b.is_reactions_enabled,

@@ -66,16 +66,21 @@ export async function buildHttpApp(gw: Gateway, opts: HttpOptions): Promise<Fast
     );
     done(Object.assign(err, { statusCode: 415 }), undefined);
   });
-  app.addHook('preValidation', async (req) => {
-    if (req.isMultipart()) req.body = await readMultipart(req);
+  // Callback-style hooks: an async hook costs every request a few promise turns.
+  app.addHook('preValidation', (req, _reply, done) => {
+    if (!req.isMultipart()) return done();
+    readMultipart(req).then((body) => {
+      req.body = body;
+      done();
+    }, done);
   });
 
-  app.addHook('onSend', async (req, reply, payload) => {
+  app.addHook('onSend', (req, reply, payload, done) => {
     if (req.url.startsWith('/rest') || req.url.startsWith('/oauth')) {
       reply.header('access-control-allow-origin', '*');
       reply.header('x-content-type-options', 'nosniff');
     }
-    return payload;
+    done(null, payload);
   });
 
   app.setErrorHandler((err, req, reply) => {

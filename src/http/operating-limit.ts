@@ -2,6 +2,7 @@ import type { OperatingStats } from './time.js';
 
 const WINDOW_MS = 600_000;
 const BASKET_MS = 60_000;
+const NONE: readonly Basket[] = [];
 
 interface Basket {
   firstAt: number;
@@ -22,21 +23,30 @@ export class OperatingLimiter {
     readonly minSeconds = 0.1,
   ) {}
 
-  private live(key: string, nowMs: number): Basket[] {
-    const list = (this.baskets.get(key) ?? []).filter((b) => b.firstAt + WINDOW_MS > nowMs);
-    if (list.length) this.baskets.set(key, list);
+  /** The key's baskets still inside the window, oldest first; the shared empty list when there are none. */
+  private live(key: string, nowMs: number): readonly Basket[] {
+    const list = this.baskets.get(key);
+    if (!list) return NONE;
+    // Baskets are kept in time order: while the oldest is in the window, all are (no copy on the hot path).
+    if (list[0].firstAt + WINDOW_MS > nowMs) return list;
+    const kept = list.filter((b) => b.firstAt + WINDOW_MS > nowMs);
+    if (kept.length) this.baskets.set(key, kept);
     else this.baskets.delete(key);
-    return list;
+    return kept;
   }
 
   stats(callerKey: string, method: string, nowMs = Date.now()): OperatingStats {
     const list = this.live(`${callerKey}|${method}`, nowMs);
-    const operating = list.reduce((s, b) => s + b.seconds, 0);
-    const oldest = list[0]?.firstAt ?? nowMs;
+    let operating = 0;
+    for (const b of list) operating += b.seconds;
+    const oldest = list.length ? list[0].firstAt : nowMs;
     return { operating, operatingResetAt: Math.floor((oldest + WINDOW_MS) / 1000) };
   }
 
   blocked(callerKey: string, method: string, nowMs = Date.now()): boolean {
+    const list = this.baskets.get(`${callerKey}|${method}`);
+    // Nothing counted for this caller and method: the common case, decided without building stats.
+    if (!list) return false;
     return this.stats(callerKey, method, nowMs).operating > this.limitSeconds;
   }
 
@@ -46,8 +56,7 @@ export class OperatingLimiter {
     const list = this.live(key, nowMs);
     const last = list[list.length - 1];
     if (last && nowMs - last.firstAt < BASKET_MS) last.seconds += seconds;
-    else list.push({ firstAt: nowMs, seconds });
-    this.baskets.set(key, list);
+    else this.baskets.set(key, [...list, { firstAt: nowMs, seconds }]);
   }
 
   reset(): void {

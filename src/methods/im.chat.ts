@@ -1,8 +1,10 @@
+import { type Avatar, parseAvatar, storeImage } from '../domain/bots/bots.js';
 import { addMembers, chatAllows, createGroupChat, removeMember } from '../domain/messenger/chats.js';
 import { colorCode } from '../domain/messenger/colors.js';
 import { addMessage } from '../domain/messenger/messages.js';
 import { withEvents } from '../events/pipeline.js';
 import { dialogView } from './im.dialog.js';
+import type { MethodContext } from './registry.js';
 import { defineIm, dialogIdEmpty, imError, imParams, intval, isChatId, isEmpty, isset, listParam } from './im-common.js';
 
 const E = {
@@ -20,7 +22,7 @@ const E = {
 const scalarText = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
 
 /** CHAT_ID, or a `chat<N>` DIALOG_ID (anything else there is DIALOG_ID_EMPTY). */
-function chatIdParam(p: Record<string, unknown>): number {
+export function chatIdParam(p: Record<string, unknown>): number {
   let raw = p.CHAT_ID;
   if (isset(p.DIALOG_ID)) {
     if (!isChatId(p.DIALOG_ID)) throw dialogIdEmpty();
@@ -38,34 +40,50 @@ async function existingUsers(store: import('../store/store.js').Store, ids: numb
   return out;
 }
 
+/** USERS of im.chat.add / imbot.chat.add (CIMRestService::chatCreate): ids, INVALID_FORMAT for a non-scalar entry. */
+export function chatAddUsers(p: Record<string, unknown>): number[] {
+  if (!isset(p.USERS)) return [];
+  const list = (listParam(p.USERS) ?? []).filter((u) => !isEmpty(u));
+  for (const u of list) if (typeof u !== 'number' && typeof u !== 'string') throw E.invalidUsers();
+  return list.map(intval);
+}
+
+/**
+ * CIMChat::Add as chatCreate calls it: a chat owned by `ownerId` (the caller, or the bot for
+ * imbot.chat.add) with TYPE, TITLE, DESCRIPTION, COLOR, AVATAR (an image; anything else is left out),
+ * ENTITY_TYPE/ENTITY_ID, the existing USERS, and MESSAGE as the owner's first message.
+ */
+export async function createChatFromParams(ctx: MethodContext, p: Record<string, unknown>, ownerId: number, ids: number[]): Promise<number> {
+  let avatar: Avatar | undefined;
+  try {
+    avatar = isEmpty(p.AVATAR) ? undefined : parseAvatar(p.AVATAR);
+  } catch {
+    avatar = undefined;
+  }
+  const chatId = await withEvents(ctx.platform, async (tx, emit) => {
+    const chat = await createGroupChat(tx, emit, {
+      ownerId,
+      type: p.TYPE === 'OPEN' ? 'O' : 'C',
+      title: scalarText(p.TITLE) || undefined,
+      description: scalarText(p.DESCRIPTION),
+      color: colorCode(p.COLOR),
+      entityType: scalarText(p.ENTITY_TYPE),
+      entityId: scalarText(p.ENTITY_ID),
+      memberIds: await existingUsers(tx, ids),
+    });
+    const first = scalarText(p.MESSAGE)?.trim();
+    if (first) await addMessage(tx, emit, { chat, authorId: ownerId, text: first });
+    return chat.id;
+  });
+  if (avatar) await ctx.platform.store.chats.update(chatId, { avatar: storeImage(ctx.platform, `chat${chatId}`, avatar) });
+  return chatId;
+}
+
 export const imChatAdd = defineIm({
   name: 'im.chat.add',
   docs: 'api-reference/chats/im-chat-add.md',
   params: imParams,
-  async handler(ctx, p: Record<string, unknown>) {
-    const ownerId = ctx.auth.userId;
-    let ids: number[] = [];
-    if (isset(p.USERS)) {
-      const list = (listParam(p.USERS) ?? []).filter((u) => !isEmpty(u));
-      for (const u of list) if (typeof u !== 'number' && typeof u !== 'string') throw E.invalidUsers();
-      ids = list.map(intval);
-    }
-    return withEvents(ctx.platform, async (tx, emit) => {
-      const chat = await createGroupChat(tx, emit, {
-        ownerId,
-        type: p.TYPE === 'OPEN' ? 'O' : 'C',
-        title: scalarText(p.TITLE) || undefined,
-        description: scalarText(p.DESCRIPTION),
-        color: colorCode(p.COLOR),
-        entityType: scalarText(p.ENTITY_TYPE),
-        entityId: scalarText(p.ENTITY_ID),
-        memberIds: await existingUsers(tx, ids),
-      });
-      const first = scalarText(p.MESSAGE)?.trim();
-      if (first) await addMessage(tx, emit, { chat, authorId: ownerId, text: first });
-      return chat.id;
-    });
-  },
+  handler: (ctx, p: Record<string, unknown>) => createChatFromParams(ctx, p, ctx.auth.userId, chatAddUsers(p)),
 });
 
 export const imChatGet = defineIm({

@@ -38,9 +38,13 @@ export async function ownedBot(ctx: MethodContext, params: Record<string, unknow
 export function field<T = unknown>(fields: Record<string, unknown> | undefined, camel: string): T | undefined {
   if (!fields) return undefined;
   if (fields[camel] !== undefined) return fields[camel] as T;
-  const upper = camel.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+  let upper = UPPER_NAMES.get(camel);
+  if (upper === undefined) UPPER_NAMES.set(camel, (upper = camel.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()));
   return fields[upper] as T | undefined;
 }
+
+/** camelCase → UPPER_SNAKE of the field names methods ask for (a fixed, small set). */
+const UPPER_NAMES = new Map<string, string>();
 
 /** v2 booleans: normalizeBooleanVariable (one definition, in util/bool.ts). */
 export const v2bool = normalizeBoolean;

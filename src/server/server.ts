@@ -88,6 +88,8 @@ export function loadSecretKey(data: string): Buffer {
 export interface OpenedPlatform {
   platform: Platform;
   boot: PortalBootstrap;
+  /** WAL checkpoints on a worker thread, for a long-running server (OpenedDb.checkpointInBackground). */
+  checkpointInBackground(): void;
   close(): Promise<void>;
 }
 
@@ -110,7 +112,7 @@ export async function openPlatform(o: ServerOptions): Promise<OpenedPlatform> {
         deliveryTimeoutMs: o.deliveryTimeoutMs,
       },
     };
-    return { platform, boot, close: () => opened.close() };
+    return { platform, boot, checkpointInBackground: () => opened.checkpointInBackground(), close: () => opened.close() };
   } catch (e) {
     await opened.close();
     throw e;
@@ -121,7 +123,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   const o: ServerOptions = { ...defaultServerOptions, ...partial };
   const logger = pino({ level: o.logLevel });
   const dataDir = dataDirOf(o.data);
-  const { platform, boot, close: closeDb } = await openPlatform(o);
+  const { platform, boot, checkpointInBackground, close: closeDb } = await openPlatform(o);
   const dispatcher = new WebhookDispatcher(platform, logger);
   platform.dispatcher = dispatcher;
   const registry = buildRegistry(o.extraMethods);
@@ -168,6 +170,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   }, 3600_000);
   retention.unref();
   ready = true;
+  checkpointInBackground();
 
   const hookPath = `/rest/1/${boot.adminWebhookSecret}/`;
   let closed = false;

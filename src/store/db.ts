@@ -1,14 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { Kysely, Migrator } from 'kysely';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
+import { BACKSTOP_AUTOCHECKPOINT, type Checkpointer, startCheckpointer } from './checkpointer.js';
+import { BetterSqliteDialect } from './sqlite-driver.js';
 
 export type Db = Kysely<Database>;
 
 export interface OpenedDb {
   db: Db;
+  /** Moves WAL checkpoints to a worker thread (a long-running server; a no-op for `:memory:`). */
+  checkpointInBackground(): void;
   close(): Promise<void>;
 }
 
@@ -20,11 +24,19 @@ export async function openSqlite(file: string): Promise<OpenedDb> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new BetterSqliteDialect(sqlite) });
   await migrate(db);
+  let checkpointer: Checkpointer | undefined;
   return {
     db,
+    checkpointInBackground() {
+      if (file === ':memory:' || checkpointer) return;
+      sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT}`);
+      checkpointer = startCheckpointer(path.resolve(file));
+    },
     async close() {
+      // The worker's connection goes first, so that closing ours (the last) checkpoints and removes the WAL.
+      await checkpointer?.stop();
       await db.destroy();
     },
   };

@@ -219,6 +219,36 @@ export interface DeliveryTable {
   delivered_at: string | null;
 }
 
+/** A chat application of imbot.app.register (b_im_app). */
+export interface ChatAppTable {
+  id: Generated<number>;
+  bot_id: number;
+  /** SHA-256 of the registering owner key (the platform's APP_ID). */
+  owner_hash: string;
+  code: string;
+  hash: Generated<string>;
+  icon: Generated<string>;
+  context: Generated<string>;
+  hidden: Generated<number>;
+  registered: Generated<number>;
+  js: Generated<string>;
+  iframe: Generated<string>;
+  iframe_width: Generated<number>;
+  iframe_height: Generated<number>;
+  iframe_popup: Generated<number>;
+  extranet_support: Generated<number>;
+  livechat_support: Generated<number>;
+  created_at: string;
+}
+
+export interface ChatAppLangTable {
+  app_id: number;
+  language_id: string;
+  title: Generated<string>;
+  description: Generated<string>;
+  copyright: Generated<string>;
+}
+
 export interface Database {
   portal: PortalTable;
   users: UserTable;
@@ -236,4 +266,6 @@ export interface Database {
   bot_tokens: BotTokenTable;
   event_queue: EventQueueTable;
   deliveries: DeliveryTable;
+  chat_apps: ChatAppTable;
+  chat_app_langs: ChatAppLangTable;
 }

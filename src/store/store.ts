@@ -3,6 +3,7 @@ import { AppRepo, TokenRepo } from './repos/apps.js';
 import { EventBindingRepo } from './repos/event-bindings.js';
 import { UserRepo } from './repos/users.js';
 import { BotRepo } from './repos/bots.js';
+import { ChatAppRepo } from './repos/chat-apps.js';
 import { ChatRepo } from './repos/chats.js';
 import { CommandRepo } from './repos/commands.js';
 import { EventRepo } from './repos/events.js';
@@ -24,6 +25,7 @@ export class Store {
   readonly messages: MessageRepo;
   readonly commands: CommandRepo;
   readonly events: EventRepo;
+  readonly chatApps: ChatAppRepo;
 
   constructor(readonly db: Db) {
     this.bots = new BotRepo(db);
@@ -31,6 +33,7 @@ export class Store {
     this.messages = new MessageRepo(db);
     this.commands = new CommandRepo(db);
     this.events = new EventRepo(db);
+    this.chatApps = new ChatAppRepo(db);
     this.users = new UserRepo(db);
     this.webhooks = new WebhookRepo(db);
     this.apps = new AppRepo(db);

@@ -100,3 +100,78 @@ export function isTimeObject(t: any): boolean {
     Number.isInteger(t.operating_reset_at)
   );
 }
+
+/** One form-encoded POST a {@link FormReceiver} got: the path, its query, and the body parsed as PHP does. */
+export interface ReceivedPost {
+  path: string;
+  query: URLSearchParams;
+  contentType: string;
+  raw: string;
+  body: any;
+}
+
+/**
+ * A real event handler on loopback (node:http, ephemeral port) that records every POST, parsing the
+ * PHP-style form body with `qs` as $_POST would (numeric keys stay map keys). `onPost` may act on
+ * each one after the 200 answer is sent.
+ */
+export class FormReceiver {
+  readonly posts: ReceivedPost[] = [];
+  onPost?: (post: ReceivedPost) => unknown;
+  private server?: import('node:http').Server;
+  private base = '';
+
+  async start(): Promise<this> {
+    const http = await import('node:http');
+    const qs = (await import('qs')).default;
+    this.server = http.createServer((req, res) => {
+      let raw = '';
+      req.setEncoding('utf8');
+      req.on('data', (c: string) => (raw += c));
+      req.on('end', () => {
+        const u = new URL(req.url ?? '/', 'http://x');
+        const post: ReceivedPost = {
+          path: u.pathname,
+          query: u.searchParams,
+          contentType: String(req.headers['content-type'] ?? ''),
+          raw,
+          body: qs.parse(raw, { depth: 20, parseArrays: false, parameterLimit: 100_000 }),
+        };
+        this.posts.push(post);
+        res.end('ok');
+        if (this.onPost) void Promise.resolve().then(() => this.onPost!(post));
+      });
+    });
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', () => r()));
+    this.base = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+    return this;
+  }
+
+  url(path: string): string {
+    return this.base + path;
+  }
+
+  /** Waits for a POST matching `pred` (checked against every POST so far). */
+  async waitFor(pred: (p: ReceivedPost) => boolean, timeoutMs = 5000): Promise<ReceivedPost> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const hit = this.posts.find(pred);
+      if (hit) return hit;
+      if (Date.now() > deadline) throw new Error(`no matching POST; got ${this.posts.map((p) => `${p.path}:${p.body?.event}`).join(', ')}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  close(): Promise<void> {
+    return new Promise((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+}
+
+/** Waits until the server has posted every recorded webhook delivery (none left pending). */
+export async function deliveriesSettled(s: TestServer, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await s.server.platform.store.events.pendingDeliveries(1)).length) {
+    if (Date.now() > deadline) throw new Error('webhook deliveries still pending');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

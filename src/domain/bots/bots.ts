@@ -12,6 +12,8 @@ import type { Emit } from '../messenger/events.js';
 import { autoColor, colorCode } from '../messenger/colors.js';
 import type { Platform } from '../platform.js';
 import { randomToken } from '../secrets.js';
+import { phpEmpty } from '../../util/php.js';
+import { handlerUrlFor, handlerUrlProblem } from './handlers.js';
 import { BotErrors, ownerHash, ownerKey } from './owner.js';
 
 /** The imbot.v2 Bot.* errors, with the texts of the docs' error tables. */
@@ -125,11 +127,16 @@ export function parseAvatar(v: unknown): Avatar | undefined {
  * an in-memory portal keeps none) and the user's `avatar` is the URL they would be served at.
  */
 function storeAvatar(p: Platform, userId: number, a: Avatar): string {
-  const file = `${userId}.${a.ext}`;
+  return storeImage(p, String(userId), a);
+}
+
+/** An image kept as `<dataDir>/avatars/<stem>.<ext>` (replacing an older one of the same stem); its URL. */
+export function storeImage(p: Platform, stem: string, a: Avatar): string {
+  const file = `${stem}.${a.ext}`;
   if (p.dataDir) {
     const dir = path.join(p.dataDir, 'avatars');
     fs.mkdirSync(dir, { recursive: true });
-    for (const old of fs.readdirSync(dir)) if (old.startsWith(`${userId}.`)) fs.rmSync(path.join(dir, old), { force: true });
+    for (const old of fs.readdirSync(dir)) if (old.startsWith(`${stem}.`)) fs.rmSync(path.join(dir, old), { force: true });
     fs.writeFileSync(path.join(dir, file), a.bytes);
   }
   return `${p.config.publicUrl}/avatars/${file}`;
@@ -156,6 +163,76 @@ export async function botWithUser(store: Store, bot: BotRow): Promise<BotWithUse
   const user = await store.users.byId(bot.id);
   if (!user) throw BotErrors.notFound();
   return { bot, user };
+}
+
+/** A bot to create: the bot user's profile and the bots row, as both APIs register them (Bot::register). */
+export interface NewBot {
+  code: string;
+  /** bot | supervisor | personal | openline | network, or `human` (v1 TYPE=H). */
+  type: string;
+  api: 'v1' | 'v2';
+  /** The owner key (client_id, or 'custom' + token / CLIENT_ID). */
+  key: string;
+  appId: number | null;
+  eventMode: 'fetch' | 'webhook';
+  webhookUrl?: string;
+  /** v1 handler URLs by EVENT_* name. */
+  handlers?: Record<string, string>;
+  isHidden?: boolean;
+  isReactionsEnabled?: boolean;
+  isSupportOpenline?: boolean;
+  backgroundId?: string | null;
+  profile: {
+    name: string;
+    lastName?: string;
+    workPosition?: string;
+    gender?: string;
+    email?: string;
+    birthday?: string;
+    www?: string;
+    /** A palette colour in any spelling; anything else gets an automatic colour. */
+    color?: unknown;
+  };
+}
+
+/** Creates the bot user (EXTERNAL_AUTH_ID=bot, login bot_rest_<code>_<rand5>) and its bots row, in `tx`. */
+export async function insertBot(p: Platform, tx: Store, b: NewBot): Promise<BotWithUser> {
+  const now = isoDate();
+  const user = await tx.users.insert({
+    login: botLogin(b.code),
+    name: b.profile.name,
+    last_name: b.profile.lastName ?? '',
+    work_position: b.profile.workPosition ?? '',
+    personal_gender: b.profile.gender ?? '',
+    email: b.profile.email ?? '',
+    personal_birthday: b.profile.birthday ?? '',
+    personal_www: b.profile.www ?? '',
+    external_auth_id: 'bot',
+    password_hash: null,
+    created_at: now,
+    last_activity_at: now,
+  });
+  await tx.users.update(user.id, { color: colorCode(b.profile.color) ?? autoColor(user.id) });
+  await tx.bots.insert({
+    id: user.id,
+    code: b.code,
+    type: b.type,
+    api: b.api,
+    owner_hash: ownerHash(b.key),
+    owner_sealed: p.box.seal(b.key),
+    app_id: b.appId,
+    event_mode: b.eventMode,
+    webhook_url: b.webhookUrl ?? '',
+    handlers: JSON.stringify(b.handlers ?? {}),
+    is_hidden: b.isHidden ? 1 : 0,
+    is_reactions_enabled: b.isReactionsEnabled === false ? 0 : 1,
+    is_support_openline: b.isSupportOpenline ? 1 : 0,
+    background_id: b.backgroundId ?? null,
+    language: 'en',
+    module_id: 'rest',
+    created_at: now,
+  });
+  return botWithUser(tx, (await tx.bots.byId(user.id))!);
 }
 
 /**
@@ -194,39 +271,27 @@ export async function registerBot(p: Platform, auth: AuthContext, params: Obj): 
       return { ...(await botWithUser(tx, existing)), fresh: false };
     }
     if ((await tx.bots.countByOwner(hash)) >= BOT_LIMIT) throw BotRegErrors.limitExceeded();
-    const now = isoDate();
-    const user = await tx.users.insert({
-      login: botLogin(code),
-      name,
-      last_name: str(get(props, 'lastName'))?.trim() ?? '',
-      work_position: str(get(props, 'workPosition'))?.trim() ?? '',
-      personal_gender: genderOf(get(props, 'gender')) ?? '',
-      external_auth_id: 'bot',
-      password_hash: null,
-      created_at: now,
-      last_activity_at: now,
-    });
-    const color = colorCode(get(props, 'color')) ?? autoColor(user.id);
-    await tx.users.update(user.id, { color });
-    await tx.bots.insert({
-      id: user.id,
+    const row = await insertBot(p, tx, {
       code,
       type,
       api: 'v2',
-      owner_hash: hash,
-      owner_sealed: p.box.seal(key),
-      app_id: auth.type === 'oauth' && auth.app ? auth.app.id : null,
-      event_mode: eventMode,
-      webhook_url: webhookUrl,
-      is_hidden: flagOr('isHidden', false) ? 1 : 0,
-      is_reactions_enabled: flagOr('isReactionsEnabled', true) ? 1 : 0,
-      is_support_openline: flagOr('isSupportOpenline', false) ? 1 : 0,
-      background_id: normalizeBackground(get(fields, 'backgroundId')),
-      language: 'en',
-      module_id: 'rest',
-      created_at: now,
+      key,
+      appId: auth.type === 'oauth' && auth.app ? auth.app.id : null,
+      eventMode,
+      webhookUrl,
+      isHidden: flagOr('isHidden', false),
+      isReactionsEnabled: flagOr('isReactionsEnabled', true),
+      isSupportOpenline: flagOr('isSupportOpenline', false),
+      backgroundId: normalizeBackground(get(fields, 'backgroundId')),
+      profile: {
+        name,
+        lastName: str(get(props, 'lastName'))?.trim() ?? '',
+        workPosition: str(get(props, 'workPosition'))?.trim() ?? '',
+        gender: genderOf(get(props, 'gender')) ?? '',
+        color: get(props, 'color'),
+      },
     });
-    return { ...(await botWithUser(tx, (await tx.bots.byId(user.id))!)), fresh: true };
+    return { ...row, fresh: true };
   });
   if (created.fresh && avatar) {
     await p.store.users.update(created.user.id, { avatar: storeAvatar(p, created.user.id, avatar) });
@@ -335,9 +400,10 @@ export async function listBots(store: Store, key: string, params: Obj): Promise<
  * imbot.v2.Bot.unregister: ONIMBOTV2DELETE is raised while the row still exists (webhook bots get
  * it; a fetch bot's queue is dropped with it), then the bot leaves its chats, its commands go with
  * the bots row, and its user is deactivated (kept, so old messages keep their author).
+ * `byUserId`: who unregistered it (the v1 event's `auth` is issued for that user).
  */
-export async function unregisterBot(tx: Store, emit: Emit, bot: BotRow): Promise<void> {
-  emit({ kind: 'bot.deleted', bot });
+export async function unregisterBot(tx: Store, emit: Emit, bot: BotRow, byUserId?: number): Promise<void> {
+  emit({ kind: 'bot.deleted', bot, byUserId });
   for (const chat of await tx.chats.chatsOf(bot.id)) await tx.chats.removeMember(chat.id, bot.id);
   await tx.bots.delete(bot.id);
   await tx.events.dropForBot(bot.id);
@@ -359,3 +425,229 @@ export const V2_EVENTS = [
   'ONIMBOTV2COMMANDADD',
   'ONIMBOTV2REACTIONCHANGE',
 ];
+
+// ---- imbot v1 (im_rest.php botRegister / botUpdate, Bot::register / Bot::update) -------------------------
+
+/** Bots per application (imbot-register.md: "The maximum number of bots for a single application: 5"). */
+export const V1_BOT_LIMIT = 5;
+/** b_im_bot.CODE holds at most 50 characters (BotTable validator). */
+export const BOT_CODE_MAX_LENGTH = 50;
+/** Bot::register's WORK_POSITION for a bot registered without one (Loc BOT_DEFAULT_WORK_POSITION). */
+export const DEFAULT_WORK_POSITION = 'Chat bot';
+
+export const V1BotRegErrors = {
+  handlerMissing: (event: string, label: string) => new ApiError(`${event}_ERROR`, `Handler for "${label}" event isn't specified`),
+  handler: (event: string, why: string) => new ApiError(`${event}_ERROR`, why),
+  code: () => new ApiError('CODE_ERROR', "Bot code isn't specified"),
+  name: () => new ApiError('NAME_ERROR', "Bot name isn't specified"),
+  maxCount: () => new ApiError('MAX_COUNT_ERROR', `Has reached the maximum number of bots for application (max: ${V1_BOT_LIMIT})`),
+  createFailed: () => new ApiError('WRONG_REQUEST', "Bot can't be created"),
+  updateEmpty: () => new ApiError('WRONG_REQUEST', "Update fields can't be empty"),
+  updateFailed: () => new ApiError('WRONG_REQUEST', "Bot can't be updated"),
+};
+
+/** The EVENT_* handlers in the order the platform checks them; the labelled ones are required at registration. */
+const V1_HANDLER_PARAMS: [string, string | null][] = [
+  ['EVENT_MESSAGE_ADD', 'Message add'],
+  ['EVENT_MESSAGE_UPDATE', null],
+  ['EVENT_MESSAGE_DELETE', null],
+  ['EVENT_CONTEXT_GET', null],
+  ['EVENT_WELCOME_MESSAGE', 'Welcome message'],
+  ['EVENT_BOT_DELETE', 'Bot delete'],
+];
+
+/** TYPE of imbot.register (strictly one of B, O, H, S; anything else is B) as the bots row stores it. */
+const V1_TYPES: Record<string, string> = { B: 'bot', O: 'openline', H: 'human', S: 'supervisor' };
+
+/**
+ * The EVENT_* URLs of `source` (the top level of imbot.register, FIELDS of imbot.update): EVENT_HANDLER
+ * fills every one; each given URL is checked (EVENT_<NAME>_ERROR) and stored as the platform binds it,
+ * with `CLIENT_ID=` appended for a webhook caller.
+ */
+function v1HandlerParams(auth: AuthContext, params: Obj, source: Obj, required: boolean): Record<string, string> {
+  const src: Obj = { ...source };
+  if (!phpEmpty(src.EVENT_HANDLER)) for (const [event] of V1_HANDLER_PARAMS) src[event] = src.EVENT_HANDLER;
+  const out: Record<string, string> = {};
+  for (const [event, label] of V1_HANDLER_PARAMS) {
+    const v = src[event];
+    if (phpEmpty(v)) {
+      if (required && label) throw V1BotRegErrors.handlerMissing(event, label);
+      continue;
+    }
+    const why = handlerUrlProblem(v);
+    if (why) throw V1BotRegErrors.handler(event, why);
+    out[event] = handlerUrlFor(auth, params, String(v).trim());
+  }
+  return out;
+}
+
+export function v1HandlersOf(bot: Pick<BotRow, 'handlers'>): Record<string, string> {
+  try {
+    const h = JSON.parse(bot.handlers || '{}') as unknown;
+    return h && typeof h === 'object' && !Array.isArray(h) ? (h as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Binds handlers the way the platform does, per application: one URL per event for all of an owner's
+ * v1 bots, the last registration or update winning; events not given keep their URL. Returns the set.
+ */
+async function bindV1Handlers(tx: Store, hash: string, given: Record<string, string>): Promise<Record<string, string>> {
+  const bots = (await tx.bots.byOwner(hash)).filter((b) => b.api === 'v1');
+  const merged = { ...(bots[0] ? v1HandlersOf(bots[0]) : {}), ...given };
+  if (Object.keys(given).length) for (const b of bots) await tx.bots.update(b.id, { handlers: JSON.stringify({ ...v1HandlersOf(b), ...given }) });
+  return merged;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** CUser::Add / Update refuse a malformed e-mail, and one another user already has. */
+async function emailUsable(store: Store, email: string, selfId = 0): Promise<boolean> {
+  if (!EMAIL.test(email)) return false;
+  const lower = email.toLowerCase();
+  return !(await store.users.list()).some((u) => u.id !== selfId && u.email.toLowerCase() === lower);
+}
+
+/** The v1 PROPERTIES values that are given (isset), as text. */
+interface V1Profile {
+  name?: string;
+  lastName?: string;
+  color?: string;
+  email?: string;
+  birthday?: string;
+  workPosition?: string;
+  www?: string;
+  gender?: string;
+  avatar?: Avatar;
+}
+
+function v1Profile(props: Obj | undefined): V1Profile {
+  const text = (k: string) => {
+    const v = props?.[k];
+    if (v === undefined || v === null) return undefined;
+    return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v === true ? 1 : v === false ? '' : v) : '';
+  };
+  const out: V1Profile = {
+    name: text('NAME'),
+    lastName: text('LAST_NAME'),
+    color: text('COLOR'),
+    email: text('EMAIL'),
+    workPosition: text('WORK_POSITION'),
+    www: text('PERSONAL_WWW'),
+    gender: text('PERSONAL_GENDER'),
+  };
+  // PERSONAL_BIRTHDAY is a Y-m-d date (anything else is not a date and is left out).
+  const birthday = text('PERSONAL_BIRTHDAY')?.trim();
+  if (birthday && /^\d{4}-\d{2}-\d{2}$/.test(birthday)) out.birthday = birthday;
+  // PERSONAL_PHOTO: an image up to 5000×5000; anything else is silently dropped.
+  if (!phpEmpty(props?.PERSONAL_PHOTO)) {
+    try {
+      out.avatar = parseAvatar(props?.PERSONAL_PHOTO);
+    } catch {
+      /* not an image: dropped */
+    }
+  }
+  for (const k of Object.keys(out) as (keyof V1Profile)[]) if (out[k] === undefined) delete out[k];
+  return out;
+}
+
+const v1Gender = (g: string | undefined) => (g === undefined ? undefined : genderOf(g) ?? '');
+
+/**
+ * imbot.register: the handlers (EVENT_*_ERROR), CODE (CODE_ERROR), TYPE and OPENLINE, PROPERTIES
+ * (NAME_ERROR); an existing CODE gives that bot's id back whoever owns it (Bot::register deduplicates
+ * by MODULE_ID + CODE only). A new bot is a v1 webhook bot; the owner's handlers are (re)bound either way.
+ */
+export async function registerV1Bot(p: Platform, auth: AuthContext, params: Obj, key: string): Promise<number> {
+  const handlers = v1HandlerParams(auth, params, params, true);
+  if (phpEmpty(params.CODE)) throw V1BotRegErrors.code();
+  const code = str(params.CODE);
+  const type = (typeof params.TYPE === 'string' && V1_TYPES[params.TYPE]) || 'bot';
+  const openline = params.OPENLINE === 'Y' || params.OPENLINE === true || type === 'openline';
+  // imbot-register.md: EVENT_MESSAGE_UPDATE / EVENT_MESSAGE_DELETE are ignored for TYPE=B/H bots without
+  // OPENLINE (imbot.update binds them).
+  if ((type === 'bot' || type === 'human') && !openline) {
+    delete handlers.EVENT_MESSAGE_UPDATE;
+    delete handlers.EVENT_MESSAGE_DELETE;
+  }
+  const props = obj(params.PROPERTIES);
+  const profile = v1Profile(props);
+  if (profile.name === undefined && profile.lastName === undefined) throw V1BotRegErrors.name();
+
+  const hash = ownerHash(key);
+  const created = await p.store.transaction(async (tx) => {
+    const existing = code !== undefined ? await tx.bots.byCode(code) : undefined;
+    if (existing) {
+      await bindV1Handlers(tx, hash, handlers);
+      return { id: existing.id, fresh: false };
+    }
+    if ((await tx.bots.countByOwner(hash)) >= V1_BOT_LIMIT) throw V1BotRegErrors.maxCount();
+    if (code === undefined || [...code].length > BOT_CODE_MAX_LENGTH) throw V1BotRegErrors.createFailed();
+    if (profile.email && !(await emailUsable(tx, profile.email))) throw V1BotRegErrors.createFailed();
+    const merged = await bindV1Handlers(tx, hash, handlers);
+    const { bot } = await insertBot(p, tx, {
+      code,
+      type,
+      api: 'v1',
+      key,
+      appId: auth.type === 'oauth' && auth.app ? auth.app.id : null,
+      eventMode: 'webhook',
+      handlers: merged,
+      isSupportOpenline: openline,
+      profile: {
+        name: profile.name ?? '',
+        lastName: profile.lastName ?? '',
+        workPosition: profile.workPosition?.trim() || DEFAULT_WORK_POSITION,
+        gender: v1Gender(profile.gender),
+        email: profile.email,
+        birthday: profile.birthday,
+        www: profile.www,
+        color: profile.color,
+      },
+    });
+    return { id: bot.id, fresh: true };
+  });
+  if (created.fresh && profile.avatar) await p.store.users.update(created.id, { avatar: storeAvatar(p, created.id, profile.avatar) });
+  return created.id;
+}
+
+/**
+ * imbot.update: FIELDS.EVENT_* (re-bound for the owner), FIELDS.CODE and FIELDS.PROPERTIES. TYPE and
+ * OPENLINE cannot be changed (imbot-update.md). Nothing to change is WRONG_REQUEST "Update fields can't
+ * be empty"; a CODE another bot has, or one too long to store, is "Bot can't be updated".
+ */
+export async function updateV1Bot(p: Platform, auth: AuthContext, params: Obj, bot: BotRow): Promise<void> {
+  const fields = obj(params.FIELDS) ?? {};
+  const handlers = v1HandlerParams(auth, params, fields, false);
+  const code = phpEmpty(fields.CODE) ? undefined : str(fields.CODE);
+  if (!phpEmpty(fields.CODE) && code === undefined) throw V1BotRegErrors.updateFailed();
+  const profile = v1Profile(obj(fields.PROPERTIES));
+  if (profile.name !== undefined && phpEmpty(profile.name) && profile.lastName !== undefined && phpEmpty(profile.lastName)) {
+    throw V1BotRegErrors.name();
+  }
+  if (code === undefined && !Object.keys(profile).length && !Object.keys(handlers).length) throw V1BotRegErrors.updateEmpty();
+
+  await p.store.transaction(async (tx) => {
+    if (code !== undefined && code !== bot.code) {
+      const clash = await tx.bots.byCode(code);
+      if (clash || [...code].length > BOT_CODE_MAX_LENGTH) throw V1BotRegErrors.updateFailed();
+      await tx.bots.update(bot.id, { code });
+    }
+    const patch: Parameters<Store['users']['update']>[1] = {};
+    // Bot::update: a blank NAME is ignored, a blank WORK_POSITION becomes the default one.
+    if (profile.name !== undefined && profile.name.trim() !== '') patch.name = profile.name;
+    if (profile.lastName !== undefined) patch.last_name = profile.lastName;
+    if (profile.workPosition !== undefined) patch.work_position = profile.workPosition.trim() || DEFAULT_WORK_POSITION;
+    if (profile.gender !== undefined) patch.personal_gender = v1Gender(profile.gender);
+    if (profile.www !== undefined) patch.personal_www = profile.www;
+    if (profile.birthday !== undefined) patch.personal_birthday = profile.birthday;
+    if (profile.email !== undefined && (profile.email === '' || (await emailUsable(tx, profile.email, bot.id)))) patch.email = profile.email;
+    const color = colorCode(profile.color);
+    if (color) patch.color = color;
+    if (Object.keys(patch).length) await tx.users.update(bot.id, patch);
+    await bindV1Handlers(tx, bot.owner_hash, handlers);
+  });
+  if (profile.avatar) await p.store.users.update(bot.id, { avatar: storeAvatar(p, bot.id, profile.avatar) });
+}

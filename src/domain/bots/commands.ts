@@ -5,7 +5,8 @@ import type { Store } from '../../store/store.js';
 import { isoDate, unixNow } from '../../util/time.js';
 import { ApiError, isApiError } from '../errors.js';
 import type { Emit } from '../messenger/events.js';
-import { addMessage } from '../messenger/messages.js';
+import { addMessage, type ContentErrors } from '../messenger/messages.js';
+import { phpEmpty } from '../../util/php.js';
 
 /** Error codes and texts of imbot.v2/commands/*.md. */
 export const CommandErrors = {
@@ -184,12 +185,19 @@ const botAnswerPrefix = (botId: number) => `Answer from the bot [USER=${botId}][
  * normal message; elsewhere, or when `system` is asked for, the answer is a system message naming the bot.
  * Returns the posted message id, or null when nothing was posted.
  */
-export async function answerCommand(store: Store, emit: Emit, bot: BotRow, input: AnswerInput): Promise<number | null> {
+export async function answerCommand(
+  store: Store,
+  emit: Emit,
+  bot: BotRow,
+  input: AnswerInput,
+  opts: { failed?: () => ApiError; errors?: ContentErrors } = {},
+): Promise<number | null> {
+  const failed = opts.failed ?? CommandErrors.answerFailed;
   await requireOwnCommand(store, bot, input.commandId);
   const message = input.messageId > 0 ? await store.messages.byId(input.messageId) : undefined;
-  if (!message) throw CommandErrors.answerFailed();
+  if (!message) throw failed();
   const chat = await store.chats.byId(message.chat_id);
-  if (!chat) throw CommandErrors.answerFailed();
+  if (!chat) throw failed();
   if (!(await store.commands.canAnswer(bot.id, chat.id, unixNow()))) return null;
 
   const member = !!(await store.chats.member(chat.id, bot.id));
@@ -197,7 +205,7 @@ export async function answerCommand(store: Store, emit: Emit, bot: BotRow, input
   let text: unknown = input.message;
   if (!asMember) {
     const body = input.message === undefined || input.message === null ? '' : input.message;
-    if (typeof body !== 'string' && typeof body !== 'number') throw CommandErrors.answerFailed();
+    if (typeof body !== 'string' && typeof body !== 'number') throw failed();
     text = `${botAnswerPrefix(bot.id)}\n ${body}`;
   }
   try {
@@ -211,12 +219,137 @@ export async function answerCommand(store: Store, emit: Emit, bot: BotRow, input
       system: !asMember,
       urlPreview: input.urlPreview,
       skipCommands: true,
+      errors: opts.errors,
     });
     await store.bots.bump(bot.id, 'count_message');
     return posted.id;
   } catch (e) {
     // CIMChat::AddMessage failing (empty text, a bad keyboard or attach) is reported as one error.
-    if (isApiError(e)) throw CommandErrors.answerFailed();
+    if (isApiError(e)) throw failed();
     throw e;
   }
+}
+
+// ---- imbot v1 (im_rest.php commandRegister / commandUpdate / commandUnRegister / commandAnswer) ----------
+
+/** Error codes and texts of the v1 command methods (the platform's own texts). */
+export const V1CommandErrors = {
+  handlerMissing: () => new ApiError('EVENT_COMMAND_ADD_ERROR', 'Handler for "Command add" event isn\'t specified'),
+  handler: (why: string) => new ApiError('EVENT_COMMAND_ADD_ERROR', why),
+  commandMissing: () => new ApiError('COMMAND_ERROR', "Command isn't specified"),
+  langEmpty: () => new ApiError('LANG_ERROR', "Lang set can't be empty"),
+  createFailed: () => new ApiError('WRONG_REQUEST', "Command can't be created"),
+  notFound: () => new ApiError('COMMAND_ID_ERROR', 'Command not found'),
+  otherApp: () => new ApiError('APP_ID_ERROR', 'Command was installed by another rest application'),
+  updateEmpty: () => new ApiError('WRONG_REQUEST', "Update fields can't be empty"),
+  updateFailed: () => new ApiError('WRONG_REQUEST', "Command can't be updated"),
+  deleteFailed: () => new ApiError('WRONG_REQUEST', "Command can't be deleted"),
+  messageIdEmpty: () => new ApiError('MESSAGE_ID_EMPTY', "Message ID can't be empty"),
+  messageEmpty: () => new ApiError('MESSAGE_EMPTY', "Message can't be empty"),
+  notAdded: () => new ApiError('WRONG_REQUEST', "Message isn't added"),
+};
+
+export interface LangEntry {
+  lang: string;
+  title: unknown;
+  params: unknown;
+}
+
+/**
+ * A v1 `LANG` set: a list of `{LANGUAGE_ID, TITLE, PARAMS}` (a form-encoded PHP map with numeric keys
+ * too). As Command::register reads it, entries without a LANGUAGE_ID or a TITLE are skipped and the
+ * language is lower-cased; anything that is not a list gives no languages.
+ */
+export function v1LangEntries(lang: unknown): LangEntry[] {
+  const items = Array.isArray(lang) ? lang : isMap(lang) ? Object.values(lang) : [];
+  const out: LangEntry[] = [];
+  for (const item of items) {
+    if (!isMap(item) || phpEmpty(item.LANGUAGE_ID) || item.TITLE === undefined || item.TITLE === null) continue;
+    const id = langText(item.LANGUAGE_ID);
+    if (id === undefined) continue;
+    out.push({ lang: id.toLowerCase(), title: item.TITLE, params: item.PARAMS });
+  }
+  return out;
+}
+
+export interface RegisterV1CommandInput {
+  command: string;
+  common: boolean;
+  hidden: boolean;
+  extranetSupport: boolean;
+  langs: LangEntry[];
+  /** The ONIMCOMMANDADD handler, as stored (with `CLIENT_ID=` for webhook callers). */
+  eventUrl: string;
+}
+
+/**
+ * Command::register for a REST bot: the same bot + command gives the existing command back
+ * unchanged; a command that cannot be stored (empty after the leading `/`, or longer than the
+ * 255-character column) is WRONG_REQUEST "Command can't be created". The same row as a v2 command.
+ */
+export async function registerV1Command(store: Store, bot: BotRow, input: RegisterV1CommandInput): Promise<CommandRow> {
+  const command = commandName(input.command);
+  const existing = command ? await store.commands.byText(bot.id, command) : undefined;
+  if (existing) return existing;
+  if (command === '' || [...command].length > COMMAND_MAX_LENGTH) throw V1CommandErrors.createFailed();
+  const row = await store.commands.insert({
+    bot_id: bot.id,
+    command,
+    common: input.common ? 1 : 0,
+    hidden: input.hidden ? 1 : 0,
+    extranet_support: input.extranetSupport ? 1 : 0,
+    event_url: input.eventUrl,
+    created_at: isoDate(),
+  });
+  await store.commands.setLangs(row.id, langRows(row.id, input.langs));
+  await store.bots.bump(bot.id, 'count_command');
+  return row;
+}
+
+/** v1 `COMMAND_ID` → the command and its bot, with COMMAND_ID_ERROR / APP_ID_ERROR (another owner's command). */
+export async function requireV1Command(store: Store, ownerHash: string, rawId: unknown): Promise<{ command: CommandRow; bot: BotRow }> {
+  const id = typeof rawId === 'number' ? rawId : typeof rawId === 'string' && /^\s*\d+\s*$/.test(rawId) ? Number(rawId) : 0;
+  const command = Number.isInteger(id) && id > 0 ? await store.commands.byId(id) : undefined;
+  const bot = command ? await store.bots.byId(command.bot_id) : undefined;
+  if (!command || !bot) throw V1CommandErrors.notFound();
+  if (bot.owner_hash !== ownerHash) throw V1CommandErrors.otherApp();
+  return { command, bot };
+}
+
+/** The owner's command named `text` (COMMAND of imbot.command.answer), or COMMAND_ID_ERROR. */
+export async function findV1Command(store: Store, ownerHash: string, text: string): Promise<{ command: CommandRow; bot: BotRow }> {
+  const name = commandName(text);
+  for (const bot of await store.bots.byOwner(ownerHash)) {
+    const command = name ? await store.commands.byText(bot.id, name) : undefined;
+    if (command) return { command, bot };
+  }
+  throw V1CommandErrors.notFound();
+}
+
+export interface UpdateV1CommandInput {
+  command?: string;
+  hidden?: boolean;
+  extranetSupport?: boolean;
+  /** Replaces every language of the command. */
+  langs?: LangEntry[];
+}
+
+/**
+ * Command::update: the given fields change, LANG replaces the whole language set. A new command text
+ * that the bot already has on another command, or that cannot be stored, is WRONG_REQUEST
+ * "Command can't be updated".
+ */
+export async function updateV1Command(store: Store, command: CommandRow, fields: UpdateV1CommandInput): Promise<void> {
+  const patch: Partial<Pick<CommandRow, 'command' | 'hidden' | 'extranet_support'>> = {};
+  if (fields.command !== undefined) {
+    const name = commandName(fields.command);
+    if (name === '' || [...name].length > COMMAND_MAX_LENGTH) throw V1CommandErrors.updateFailed();
+    const clash = await store.commands.byText(command.bot_id, name);
+    if (clash && clash.id !== command.id) throw V1CommandErrors.updateFailed();
+    patch.command = name;
+  }
+  if (fields.hidden !== undefined) patch.hidden = fields.hidden ? 1 : 0;
+  if (fields.extranetSupport !== undefined) patch.extranet_support = fields.extranetSupport ? 1 : 0;
+  if (fields.langs) await store.commands.setLangs(command.id, langRows(command.id, fields.langs));
+  if (Object.keys(patch).length) await store.commands.update(command.id, patch);
 }

@@ -48,11 +48,9 @@ export async function resolveDialog(store: Store, emit: Emit, actorId: number, d
     if (!chat) throw Chats.notFound();
     return chat;
   }
-  if (/^\d+$/.test(d)) {
-    const other = Number(d);
-    if (!(await store.users.byId(other))) throw Chats.userNotFound();
-    return privateChat(store, emit, actorId, other);
-  }
+  // privateChat refuses an unknown user (USER_NOT_FOUND) when it has to create the dialog; an existing
+  // dialog proves both users exist (users are never deleted).
+  if (/^\d+$/.test(d)) return privateChat(store, emit, actorId, Number(d));
   throw Chats.notFound();
 }
 
@@ -180,3 +178,52 @@ export function chatOptions(chat: Pick<ChatRow, 'entity_type'>): ChatOptions {
 
 /** Chat::isActionAllowed: whether chats of this kind allow the action at all (whoever asks). */
 export const chatAllows = (chat: Pick<ChatRow, 'entity_type'>, action: ChatAction) => chatOptions(chat)[action];
+
+/** The owner of a group chat (the platform's AUTHOR_ID). */
+export const chatOwnerId = (chat: Pick<ChatRow, 'owner_id' | 'author_id'>) => chat.owner_id || chat.author_id;
+
+/**
+ * CIMChat::SetOwner: only the owner hands a group chat over, and only to a member; the new owner
+ * becomes a manager-owner and the old one a plain member. Handing it to oneself changes nothing.
+ */
+export async function setChatOwner(store: Store, chat: ChatRow, actorId: number, userId: number): Promise<boolean> {
+  if (chat.type === 'P') return false;
+  const owner = chatOwnerId(chat);
+  if (owner !== actorId) return false;
+  if (userId === owner) return true;
+  if (!(await store.chats.member(chat.id, userId))) return false;
+  await store.chats.update(chat.id, { owner_id: userId });
+  await store.chats.setRole(chat.id, userId, 'owner');
+  if (await store.chats.member(chat.id, owner)) await store.chats.setRole(chat.id, owner, 'member');
+  return true;
+}
+
+/** CIMChat::SetManager: the owner (manage_settings = owner) grants or revokes manager rights of a member. */
+export async function setChatManager(store: Store, chat: ChatRow, actorId: number, userId: number, isManager: boolean): Promise<boolean> {
+  if (chat.type === 'P' || chatOwnerId(chat) !== actorId) return false;
+  const target = await store.chats.member(chat.id, userId);
+  if (!target) return false;
+  if (userId === chatOwnerId(chat)) return true;
+  await store.chats.setRole(chat.id, userId, isManager ? 'manager' : 'member');
+  return true;
+}
+
+/** Whether `userId` may change a group chat's title, colour or avatar (manage_ui = member). */
+export async function canManageUi(store: Store, chat: ChatRow, userId: number): Promise<boolean> {
+  return chat.type !== 'P' && !!(await store.chats.member(chat.id, userId));
+}
+
+/** CIMChat::Rename: a member renames a group chat; the title is trimmed and cut to 255 characters. */
+export async function renameChat(store: Store, chat: ChatRow, actorId: number, title: string): Promise<boolean> {
+  const t = [...title.trim()].slice(0, 255).join('');
+  if (!t || !(await canManageUi(store, chat, actorId))) return false;
+  await store.chats.update(chat.id, { title: t });
+  return true;
+}
+
+/** CIMChat::SetColor: a member sets a palette colour (`code` as colors.ts stores it); the same colour again is refused. */
+export async function setChatColor(store: Store, chat: ChatRow, actorId: number, code: string): Promise<boolean> {
+  if (!(await canManageUi(store, chat, actorId)) || chat.color === code) return false;
+  await store.chats.update(chat.id, { color: code });
+  return true;
+}

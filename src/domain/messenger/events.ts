@@ -8,6 +8,6 @@ export type DomainEvent =
   | { kind: 'message.deleted'; chatId: number; messageId: number; authorId: number; snapshot: import('../../store/repos/messages.js').MessageRow }
   | { kind: 'chat.joined'; chatId: number; userIds: number[]; byUserId: number }
   | { kind: 'command.pressed'; chatId: number; messageId: number; userId: number; botId: number; commandId: number; params: string }
-  | { kind: 'bot.deleted'; bot: import('../../store/repos/bots.js').BotRow };
+  | { kind: 'bot.deleted'; bot: import('../../store/repos/bots.js').BotRow; byUserId?: number };
 
 export type Emit = (e: DomainEvent) => void;

@@ -192,3 +192,20 @@ export async function deleteMessage(store: Store, emit: Emit, message: MessageRo
   }
   emit({ kind: 'message.deleted', chatId: message.chat_id, messageId: message.id, authorId: message.author_id, snapshot: message });
 }
+
+/**
+ * CIMMessenger::Like: `plus` sets the user's like, `minus` removes it, `auto` toggles it (stored in the
+ * LIKE message param). Refused (false) for a message the user's chat membership does not cover, or
+ * when nothing would change.
+ */
+export async function likeMessage(store: Store, messageId: number, userId: number, action: 'auto' | 'plus' | 'minus'): Promise<boolean> {
+  const message = messageId > 0 ? await store.messages.byId(messageId) : undefined;
+  if (!message || !(await store.chats.member(message.chat_id, userId))) return false;
+  const params: Record<string, unknown> = JSON.parse(message.params || '{}');
+  const likes = Array.isArray(params.LIKE) ? (params.LIKE as unknown[]).map(Number) : [];
+  const liked = likes.includes(userId);
+  if ((liked && action === 'plus') || (!liked && action === 'minus')) return false;
+  params.LIKE = liked ? likes.filter((id) => id !== userId) : [...likes, userId];
+  await store.messages.update(message.id, { params: JSON.stringify(params) });
+  return true;
+}

@@ -3,6 +3,7 @@ import * as m001 from './001_foundation.js';
 import * as m002 from './002_messenger.js';
 import * as m003 from './003_bot_tokens.js';
 import * as m004 from './004_member_start.js';
+import * as m005 from './005_chat_apps.js';
 
 // Migrations are listed in code (not read from a folder) so that the compiled package and
 // the test runner see the same set, whatever the working directory.
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '002_messenger': m002,
   '003_bot_tokens': m003,
   '004_member_start': m004,
+  '005_chat_apps': m005,
 };
 
 export const migrationProvider: MigrationProvider = {

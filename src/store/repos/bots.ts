@@ -1,14 +1,26 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
+import { compiled } from '../compiled.js';
 import type { Db } from '../db.js';
 import type { BotTable } from '../schema.js';
 
 export type BotRow = Selectable<BotTable>;
 
+const byIdQ = compiled((db, id: number) => db.selectFrom('bots').selectAll().where('id', '=', id));
+type Counter = 'count_message' | 'count_command' | 'count_chat' | 'count_user';
+const bumpQ = new Map<Counter, ReturnType<typeof bumpQuery>>();
+const bumpQuery = (column: Counter) =>
+  compiled((db, by: number, id: number) =>
+    db
+      .updateTable('bots')
+      .set((eb) => ({ [column]: eb(column, '+', by) }))
+      .where('id', '=', id),
+  );
+
 export class BotRepo {
   constructor(private readonly db: Db) {}
 
   byId(id: number): Promise<BotRow | undefined> {
-    return this.db.selectFrom('bots').selectAll().where('id', '=', id).executeTakeFirst();
+    return byIdQ.first(this.db, id) as Promise<BotRow | undefined>;
   }
 
   byCode(code: string): Promise<BotRow | undefined> {
@@ -47,12 +59,10 @@ export class BotRepo {
     await this.db.updateTable('bots').set(patch).where('id', '=', id).execute();
   }
 
-  async bump(id: number, column: 'count_message' | 'count_command' | 'count_chat' | 'count_user', by = 1): Promise<void> {
-    await this.db
-      .updateTable('bots')
-      .set((eb) => ({ [column]: eb(column, '+', by) }))
-      .where('id', '=', id)
-      .execute();
+  async bump(id: number, column: Counter, by = 1): Promise<void> {
+    let q = bumpQ.get(column);
+    if (!q) bumpQ.set(column, (q = bumpQuery(column)));
+    await q.run(this.db, by, id);
   }
 
   async delete(id: number): Promise<void> {

@@ -1,15 +1,39 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import { type Insertable, type Selectable, sql, type Updateable } from 'kysely';
+import { compiled } from '../compiled.js';
 import type { Db } from '../db.js';
 import type { ChatMemberTable, ChatTable } from '../schema.js';
 
 export type ChatRow = Selectable<ChatTable>;
 export type MemberRow = Selectable<ChatMemberTable>;
 
+const byIdQ = compiled((db, id: number) => db.selectFrom('chats').selectAll().where('id', '=', id));
+const byPrivateKeyQ = compiled((db, key: string) => db.selectFrom('chats').selectAll().where('private_key', '=', key));
+const membersQ = compiled((db, chatId: number) =>
+  db.selectFrom('chat_members').selectAll().where('chat_id', '=', chatId).orderBy('joined_at').orderBy('user_id'),
+);
+const memberQ = compiled((db, chatId: number, userId: number) =>
+  db.selectFrom('chat_members').selectAll().where('chat_id', '=', chatId).where('user_id', '=', userId),
+);
+const noteMessageQ = compiled((db, messageId: number, chatId: number) =>
+  db
+    .updateTable('chats')
+    .set((eb) => ({ last_message_id: messageId, message_count: eb('message_count', '+', sql.lit(1)) }))
+    .where('id', '=', chatId),
+);
+const setLastReadQ = compiled((db, messageId: number, chatId: number, userId: number, below: number) =>
+  db
+    .updateTable('chat_members')
+    .set({ last_read_id: messageId })
+    .where('chat_id', '=', chatId)
+    .where('user_id', '=', userId)
+    .where('last_read_id', '<', below),
+);
+
 export class ChatRepo {
   constructor(private readonly db: Db) {}
 
   byId(id: number): Promise<ChatRow | undefined> {
-    return this.db.selectFrom('chats').selectAll().where('id', '=', id).executeTakeFirst();
+    return byIdQ.first(this.db, id) as Promise<ChatRow | undefined>;
   }
 
   /** A chat bound to an external object (ENTITY_TYPE + ENTITY_ID); the oldest when there are several. */
@@ -24,7 +48,7 @@ export class ChatRepo {
   }
 
   byPrivateKey(key: string): Promise<ChatRow | undefined> {
-    return this.db.selectFrom('chats').selectAll().where('private_key', '=', key).executeTakeFirst();
+    return byPrivateKeyQ.first(this.db, key) as Promise<ChatRow | undefined>;
   }
 
   insert(row: Insertable<ChatTable>): Promise<ChatRow> {
@@ -36,24 +60,15 @@ export class ChatRepo {
   }
 
   async noteMessage(chatId: number, messageId: number): Promise<void> {
-    await this.db
-      .updateTable('chats')
-      .set((eb) => ({ last_message_id: messageId, message_count: eb('message_count', '+', 1) }))
-      .where('id', '=', chatId)
-      .execute();
+    await noteMessageQ.run(this.db, messageId, chatId);
   }
 
   members(chatId: number): Promise<MemberRow[]> {
-    return this.db.selectFrom('chat_members').selectAll().where('chat_id', '=', chatId).orderBy('joined_at').orderBy('user_id').execute();
+    return membersQ.all(this.db, chatId) as Promise<MemberRow[]>;
   }
 
   member(chatId: number, userId: number): Promise<MemberRow | undefined> {
-    return this.db
-      .selectFrom('chat_members')
-      .selectAll()
-      .where('chat_id', '=', chatId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
+    return memberQ.first(this.db, chatId, userId) as Promise<MemberRow | undefined>;
   }
 
   chatsOf(userId: number): Promise<ChatRow[]> {
@@ -75,13 +90,8 @@ export class ChatRepo {
   }
 
   async setLastRead(chatId: number, userId: number, messageId: number): Promise<void> {
-    await this.db
-      .updateTable('chat_members')
-      .set({ last_read_id: messageId })
-      .where('chat_id', '=', chatId)
-      .where('user_id', '=', userId)
-      .where('last_read_id', '<', messageId)
-      .execute();
+    // The same id twice: a query's arguments are its parameters, each used once.
+    await setLastReadQ.run(this.db, messageId, chatId, userId, messageId);
   }
 
   async removeMember(chatId: number, userId: number): Promise<void> {

@@ -46,6 +46,18 @@ export class CommandRepo {
     await this.db.deleteFrom('commands').where('id', '=', id).execute();
   }
 
+  /**
+   * One ONIMCOMMANDADD handler per owner (the platform binds the event per application, last
+   * registration wins): every command of the owner's bots gets `url`.
+   */
+  async setEventUrlForOwner(ownerHash: string, url: string): Promise<void> {
+    await this.db
+      .updateTable('commands')
+      .set({ event_url: url })
+      .where('bot_id', 'in', (eb) => eb.selectFrom('bots').select('id').where('owner_hash', '=', ownerHash))
+      .execute();
+  }
+
   langs(commandIds: number[]): Promise<CommandLangRow[]> {
     if (commandIds.length === 0) return Promise.resolve([]);
     return this.db.selectFrom('command_langs').selectAll().where('command_id', 'in', commandIds).execute();

@@ -1,14 +1,26 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
+import { compiled } from '../compiled.js';
 import type { Db } from '../db.js';
 import type { MessageTable } from '../schema.js';
 
 export type MessageRow = Selectable<MessageTable>;
 
+const byIdQ = compiled((db, id: number) => db.selectFrom('messages').selectAll().where('id', '=', id));
+const insertQ = compiled(
+  (db, chat_id: unknown, author_id: unknown, text: unknown, params: unknown, is_system: unknown, uuid: unknown, template_id: unknown, created_at: unknown) =>
+    db
+      .insertInto('messages')
+      .values({ chat_id, author_id, text, params, is_system, uuid, template_id, created_at } as Insertable<MessageTable>)
+      .returningAll(),
+);
+/** The row addMessage writes: inserted through the compiled query when it has exactly these columns. */
+const INSERT_COLUMNS = ['chat_id', 'author_id', 'text', 'params', 'is_system', 'uuid', 'template_id', 'created_at'] as const;
+
 export class MessageRepo {
   constructor(private readonly db: Db) {}
 
   byId(id: number): Promise<MessageRow | undefined> {
-    return this.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+    return byIdQ.first(this.db, id) as Promise<MessageRow | undefined>;
   }
 
   byTemplate(authorId: number, templateId: string): Promise<MessageRow | undefined> {
@@ -20,7 +32,13 @@ export class MessageRepo {
       .executeTakeFirst();
   }
 
-  insert(row: Insertable<MessageTable>): Promise<MessageRow> {
+  async insert(row: Insertable<MessageTable>): Promise<MessageRow> {
+    const r = row as Record<string, unknown>;
+    if (Object.keys(r).length === INSERT_COLUMNS.length && INSERT_COLUMNS.every((c) => r[c] !== undefined)) {
+      const inserted = await insertQ.first(this.db, r.chat_id, r.author_id, r.text, r.params, r.is_system, r.uuid, r.template_id, r.created_at);
+      if (!inserted) throw new Error('message insert returned no row');
+      return inserted as MessageRow;
+    }
     return this.db.insertInto('messages').values(row).returningAll().executeTakeFirstOrThrow();
   }
 

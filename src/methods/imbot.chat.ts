@@ -1,0 +1,315 @@
+import { parseAvatar, storeImage } from '../domain/bots/bots.js';
+import { v1ActingBot, v1OwnerKey } from '../domain/bots/owner.js';
+import { ApiError } from '../domain/errors.js';
+import {
+  addMembers,
+  canManageUi,
+  canRead,
+  chatAllows,
+  chatOwnerId,
+  removeMember,
+  renameChat,
+  setChatColor,
+  setChatManager,
+  setChatOwner,
+} from '../domain/messenger/chats.js';
+import { colorCode } from '../domain/messenger/colors.js';
+import { withEvents } from '../events/pipeline.js';
+import type { BotRow } from '../store/repos/bots.js';
+import { chatAddUsers, chatIdParam, createChatFromParams, imChatGet } from './im.chat.js';
+import { dialogView } from './im.dialog.js';
+import { defineIm, dialogIdEmpty, imError, imParams, intval, isDialogId, isEmpty, isset } from './im-common.js';
+import type { MethodContext } from './registry.js';
+
+const DOCS = 'api-reference/chat-bots/outdated/chats';
+
+type Params = Record<string, unknown>;
+
+/**
+ * imbot v1 chat methods (im_rest.php: the same functions as im.chat.*, acting as the bot that BOT_ID
+ * names, or the application's first bot). Errors and texts as each page lists them; ACCESS_ERROR is 403.
+ */
+const E = {
+  userIdEmpty: () => imError('USER_ID_EMPTY', "User ID can't be empty"),
+  titleEmpty: () => imError('TITLE_EMPTY', "Title can't be empty"),
+  wrongColor: () => imError('WRONG_COLOR', 'This color currently unavailable'),
+  colorFailed: () => imError('WRONG_REQUEST', "This color currently set or chat doesn't exist"),
+  ownerFailed: () => imError('WRONG_REQUEST', 'Change owner can only owner and user must be member in chat'),
+  managerFailed: () => imError('WRONG_REQUEST', 'Change manager can only owner and user must be member in chat'),
+  cannotRename: () => imError('ACCESS_ERROR', 'This chat cannot be renamed'),
+  avatarDenied: () => imError('ACCESS_DENIED', 'Access denied'),
+  avatarForbidden: () => imError('ACCESS_ERROR', 'The avatar of this chat cannot be changed'),
+  avatarType: () => imError('AVATAR_ERROR', 'Avatar incorrect type'),
+  avatarSize: () => imError('AVATAR_ERROR', 'Avatar incorrect size (max 5000x5000)'),
+  chatMissing: () => imError('WRONG_REQUEST', "Chat doesn't exist"),
+  addForbidden: () => imError('ACCESS_ERROR', 'It is forbidden to add users to this chat'),
+  addFailed: () => imError('WRONG_REQUEST', "You don't have access or user already member in chat"),
+  deleteForbidden: () => imError('ACCESS_ERROR', 'It is forbidden to delete users of this chat'),
+  leaveOwnerForbidden: () => imError('ACCESS_ERROR', 'LEAVE_OWNER_FORBIDDEN'),
+  deleteFailed: () => imError('WRONG_REQUEST', "You don't have access or user isn't a member of the chat"),
+  leaveFailed: () => imError('WRONG_REQUEST', "You don't have access or user isn't a member in chat"),
+};
+
+/** The bot the call acts as (CLIENT_ID / BOT_ID checks of getBotId). */
+const actingBot = (ctx: MethodContext, p: Params) => v1ActingBot(ctx.platform.store, v1OwnerKey(ctx.auth, p), p);
+
+export const imbotChatAdd = defineIm({
+  scope: 'imbot',
+  name: 'imbot.chat.add',
+  docs: `${DOCS}/imbot-chat-add.md`,
+  params: imParams,
+  async handler(ctx, p: Params) {
+    const ids = chatAddUsers(p);
+    const bot = await actingBot(ctx, p);
+    return createChatFromParams(ctx, p, bot.id, ids);
+  },
+});
+
+/** imbot.chat.get is chatGet itself: ENTITY_TYPE + ENTITY_ID → `{ID}` or null (DIALOG_ID answers like imbot.dialog.get). */
+export const imbotChatGet = defineIm({
+  scope: 'imbot',
+  name: 'imbot.chat.get',
+  docs: `${DOCS}/imbot-chat-get.md`,
+  params: imParams,
+  handler: (ctx, p: Params) => imChatGet.handler(ctx, p),
+});
+
+/** imbot.dialog.get is dialogGet itself: the chat as the caller sees it. */
+export const imbotDialogGet = defineIm({
+  scope: 'imbot',
+  name: 'imbot.dialog.get',
+  docs: `${DOCS}/imbot-dialog-get.md`,
+  params: imParams,
+  handler: (ctx, p: Params) => dialogView(ctx, p.DIALOG_ID),
+});
+
+export const imbotChatSetOwner = defineIm({
+  scope: 'imbot',
+  name: 'imbot.chat.setOwner',
+  docs: `${DOCS}/imbot-chat-set-owner.md`,
+  params: imParams,
+  async handler(ctx, p: Params) {
+    const chatId = chatIdParam(p);
+    const userId = intval(p.USER_ID);
+    if (userId <= 0) throw E.userIdEmpty();
+    const bot = await actingBot(ctx, p);
+    return ctx.platform.store.transaction(async (tx) => {
+      const chat = await tx.chats.byId(chatId);
+      if (!chat || !(await setChatOwner(tx, chat, bot.id, userId))) throw E.ownerFailed();
+      return true;
+    });
+  },
+});
+
+export const imbotChatSetManager = defineIm({
+  scope: 'imbot',
+  name: 'imbot.chat.setManager',
+  docs: `${DOCS}/imbot-chat-set-manager.md`,
+  params: imParams,
+  async handler(ctx, p: Params) {
+    const chatId = chatIdParam(p);
+    const userId = intval(p.USER_ID);
+    // IS_MANAGER: Y by default; only 'N' revokes.
+    const isManager = !(isset(p.IS_MANAGER) && p.IS_MANAGER === 'N');
+    if (userId <= 0) throw E.userIdEmpty();
+    const bot = await actingBot(ctx, p);
+    return ctx.platform.store.transaction(async (tx) => {
+      const chat = await tx.chats.byId(chatId);
+      if (!chat || !(await setChatManager(tx, chat, bot.id, userId, isManager))) throw E.managerFailed();
+      return true;
+    });
+  },
+});
+
+/** Color::isSafeColor: one of the palette's names exactly as written in the docs (`RED`, `LIGHT_BLUE`, …). */
+const safeColor = (v: unknown) => (typeof v === 'string' && /^[A-Z]+(_[A-Z]+)*$/.test(v) ? colorCode(v) : undefined);
+
+export const imbotChatUpdateColor = defineIm({
+  scope: 'imbot',
+  name: 'imbot.chat.updateColor',
+  docs: `${DOCS}/imbot-chat-update-color.md`,
+  params: imParams,
+  async handler(ctx, p: Params) {
+    const chatId = chatIdParam(p);
+    const color = safeColor(p.COLOR);
+    if (!color) throw E.wrongColor();
+    const bot = await actingBot(ctx, p);
+    return ctx.platform.store.transaction(async (tx) => {
+      const chat = await tx.chats.byId(chatId);
+      if (!chat || !(await setChatColor(tx, chat, bot.id, color))) throw E.colorFailed();
+      return true;
+    });
+  },
+});
+
+export const imbotChatUpdateTitle = defineIm({
+  scope: 'imbot',
+  name: 'imbot.chat.updateTitle',
+  docs: `${DOCS}/imbot-chat-update-title.md`,
+  params: imParams,
+  async handler(ctx, p: Params) {
+    const chatId = chatIdParam(p);
+    const title = typeof p.TITLE === 'string' ? p.TITLE.trim() : typeof p.TITLE === 'number' ? String(p.TITLE) : '';
+    if (isEmpty(title)) throw E.titleEmpty();
+    const bot = await actingBot(ctx, p);
+    return ctx.platform.store.transaction(async (tx) => {
+      const chat = await tx.chats.byId(chatId);
+      if (chat && !chatAllows(chat, 'RENAME')) throw E.cannotRename();
+      // CIMChat::Rename's own refusal (not a member, no such chat) is not reported: the call answers true.
+      if (chat) await renameChat(tx, chat, bot.id, title);
+      return true;
+    });
+  },
+});
+
+export const imbotChatUpdateAvatar = defineIm({
+  scope: 'imbot',
+  name: 'imbot.chat.updateAvatar',
+  docs: `${DOCS}/imbot-chat-update-avatar.md`,
+  params: imParams,
+  async handler(ctx, p: Params) {
+    const chatId = chatIdParam(p);
+    const bot = await actingBot(ctx, p);
+    const store = ctx.platform.store;
+    const chat = await store.chats.byId(chatId);
+    if (!chat) throw E.chatMissing();
+    if (!(await canManageUi(store, chat, bot.id))) throw E.avatarDenied();
+    if (!chatAllows(chat, 'AVATAR')) throw E.avatarForbidden();
+    let avatar;
+    try {
+      avatar = parseAvatar(p.AVATAR);
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'BOT_AVATAR_INCORRECT_SIZE') throw E.avatarSize();
+      throw E.avatarType();
+    }
+    if (!avatar) throw E.avatarType();
+    await store.chats.update(chat.id, { avatar: storeImage(ctx.platform, `chat${chat.id}`, avatar) });
+    return true;
+  },
+});
+
+export const imbotChatUserAdd = defineIm({
+  scope: 'imbot',
+  name: 'imbot.chat.user.add',
+  docs: `${DOCS}/imbot-chat-user-add.md`,
+  params: imParams,
+  async handler(ctx, p: Params) {
+    const chatId = chatIdParam(p);
+    const existing = await ctx.platform.store.chats.byId(chatId);
+    if (existing && !chatAllows(existing, 'EXTEND')) throw E.addForbidden();
+    const bot = await actingBot(ctx, p);
+    // HIDE_HISTORY: Y by default; 'N' (or any PHP-false value) shows the new members the history.
+    const h = p.HIDE_HISTORY;
+    const hideHistory = !isset(h) || (h !== 'N' && !isEmpty(h));
+    const raw = Array.isArray(p.USERS) ? p.USERS : p.USERS && typeof p.USERS === 'object' ? Object.values(p.USERS) : [p.USERS];
+    const ids = raw.map(intval).filter((id) => id > 0);
+    return withEvents(ctx.platform, async (tx, emit) => {
+      const chat = await tx.chats.byId(chatId);
+      // Adding needs a member of a group chat (manage_users_add = member); users already in it are skipped.
+      if (!chat || chat.type === 'P' || !(await tx.chats.member(chat.id, bot.id))) throw E.addFailed();
+      const known: number[] = [];
+      for (const id of ids) if (!known.includes(id) && (await tx.users.byId(id))) known.push(id);
+      await addMembers(tx, emit, chat.id, known, bot.id, { hideHistory });
+      return true;
+    });
+  },
+});
+
+/**
+ * CIMChat::DeleteUser as the bot: leaving (the bot itself) needs membership and, for the owner, a chat
+ * that lets its owner leave; excluding someone else needs the bot to own the chat and them to be in it.
+ */
+async function deleteUser(ctx: MethodContext, bot: BotRow, chatId: number, target: number, failed: () => ApiError): Promise<true> {
+  return ctx.platform.store.transaction(async (tx) => {
+    const chat = await tx.chats.byId(chatId);
+    if (!chat || chat.type === 'P' || !(await tx.chats.member(chat.id, bot.id))) throw failed();
+    const owner = chatOwnerId(chat);
+    if (target === bot.id) {
+      if (bot.id === owner && !chatAllows(chat, 'LEAVE_OWNER')) throw E.leaveOwnerForbidden();
+    } else if (bot.id !== owner) throw failed();
+    if (!(await tx.chats.member(chat.id, target))) throw failed();
+    await removeMember(tx, chat.id, target);
+    return true as const;
+  });
+}
+
+/** The chat checks both user.delete and leave start with (CHAT_ID_EMPTY, a chat that forbids deleting users). */
+async function leavableChat(ctx: MethodContext, p: Params): Promise<number> {
+  const chatId = chatIdParam(p);
+  const chat = await ctx.platform.store.chats.byId(chatId);
+  if (chat && !chatAllows(chat, 'LEAVE')) throw E.deleteForbidden();
+  return chatId;
+}
+
+export const imbotChatUserDelete = defineIm({
+  scope: 'imbot',
+  name: 'imbot.chat.user.delete',
+  docs: `${DOCS}/imbot-chat-user-delete.md`,
+  params: imParams,
+  async handler(ctx, p: Params) {
+    const chatId = await leavableChat(ctx, p);
+    const bot = await actingBot(ctx, p);
+    const userId = intval(p.USER_ID);
+    if (userId <= 0) throw E.userIdEmpty();
+    return deleteUser(ctx, bot, chatId, userId, E.deleteFailed);
+  },
+});
+
+/** imbot.chat.leave is chatUserDelete for the bot itself (a USER_ID, if given, is the one removed, as on the platform). */
+export const imbotChatLeave = defineIm({
+  scope: 'imbot',
+  name: 'imbot.chat.leave',
+  docs: `${DOCS}/imbot-chat-leave.md`,
+  params: imParams,
+  async handler(ctx, p: Params) {
+    const chatId = await leavableChat(ctx, p);
+    const bot = await actingBot(ctx, p);
+    const userId = intval(p.USER_ID);
+    return deleteUser(ctx, bot, chatId, userId > 0 ? userId : bot.id, E.leaveFailed);
+  },
+});
+
+/** imbot.chat.user.list: ids of the chat's members as the bot sees them; `[]` for a chat it cannot read. */
+export const imbotChatUserList = defineIm({
+  scope: 'imbot',
+  name: 'imbot.chat.user.list',
+  docs: `${DOCS}/imbot-chat-user-list.md`,
+  params: imParams,
+  async handler(ctx, p: Params) {
+    const chatId = chatIdParam(p);
+    const bot = await actingBot(ctx, p);
+    const store = ctx.platform.store;
+    const chat = await store.chats.byId(chatId);
+    if (!chat || !(await canRead(store, chat, bot.id))) return [];
+    return (await store.chats.members(chat.id)).map((m) => m.user_id);
+  },
+});
+
+/** imbot.chat.sendTyping: "typing…" for the dialog (shown to people in the messenger UI only); always true. */
+export const imbotChatSendTyping = defineIm({
+  scope: 'imbot',
+  name: 'imbot.chat.sendTyping',
+  docs: `${DOCS}/imbot-chat-send-typing.md`,
+  params: imParams,
+  async handler(ctx, p: Params) {
+    await actingBot(ctx, p);
+    if (!isDialogId(p.DIALOG_ID)) throw dialogIdEmpty();
+    return true;
+  },
+});
+
+export const imbotChatMethods = [
+  imbotChatAdd,
+  imbotChatGet,
+  imbotDialogGet,
+  imbotChatSetOwner,
+  imbotChatSetManager,
+  imbotChatUpdateColor,
+  imbotChatUpdateTitle,
+  imbotChatUpdateAvatar,
+  imbotChatUserAdd,
+  imbotChatUserDelete,
+  imbotChatLeave,
+  imbotChatUserList,
+  imbotChatSendTyping,
+];

@@ -1,0 +1,44 @@
+import { type Compilable, CompiledQuery, type Kysely, type QueryResult } from 'kysely';
+
+/**
+ * A hot query written with Kysely, built and compiled once and then run with new parameter values:
+ * on SQLite, building and compiling a Kysely query costs more than executing it. The SQL is kept per
+ * dialect (the adapter of the Kysely instance, shared by its transactions), so another dialect gets its own.
+ *
+ * `build(db, ...args)` must use its `args` only as values (never as names or to choose the shape of
+ * the query), each as one parameter, in order. That is checked once per dialect by building the query
+ * with stand-in values; a query that does not pass is simply built again on every call.
+ */
+export function compiled<A extends unknown[], R>(build: (db: Kysely<any>, ...args: A) => Compilable<R>) {
+  const sqlByDialect = new WeakMap<object, string | null>();
+
+  function sqlFor(db: Kysely<any>, arity: number): string | null {
+    const key = db.getExecutor().adapter;
+    let sql = sqlByDialect.get(key);
+    if (sql === undefined) {
+      const standIns = Array.from({ length: arity }, (_, i) => `\u0000param-${i}`);
+      const probe = build(db, ...(standIns as A)).compile();
+      const inOrder = probe.parameters.length === arity && probe.parameters.every((v, i) => v === standIns[i]);
+      sql = inOrder ? probe.sql : null;
+      sqlByDialect.set(key, sql);
+    }
+    return sql;
+  }
+
+  function compiledFor(db: Kysely<any>, args: A): CompiledQuery<R> {
+    const sql = sqlFor(db, args.length);
+    return sql === null ? build(db, ...args).compile() : (CompiledQuery.raw(sql, args) as CompiledQuery<R>);
+  }
+
+  return {
+    run(db: Kysely<any>, ...args: A): Promise<QueryResult<R>> {
+      return db.executeQuery(compiledFor(db, args));
+    },
+    async all(db: Kysely<any>, ...args: A): Promise<R[]> {
+      return (await db.executeQuery(compiledFor(db, args))).rows;
+    },
+    async first(db: Kysely<any>, ...args: A): Promise<R | undefined> {
+      return (await db.executeQuery(compiledFor(db, args))).rows[0];
+    },
+  };
+}
