@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import type { Logger } from 'pino';
@@ -24,6 +24,8 @@ export async function buildHttpApp(gw: Gateway, opts: HttpOptions): Promise<Fast
   const base: FastifyServerOptions = {
     loggerInstance: opts.logger,
     logController: new LogController({ disableRequestLogging: true }),
+    // A per-request child logger (with reqId) costs every request a pino child; with logs off it is never used.
+    ...(opts.logger.level === 'silent' ? { childLoggerFactory: (logger: FastifyBaseLogger) => logger } : {}),
     bodyLimit: opts.bodyLimit,
     routerOptions: {
       ignoreTrailingSlash: true,

@@ -15,7 +15,6 @@ import { buildRegistry } from '../http/registry.js';
 import type { MethodDef } from '../methods/registry.js';
 import { openSqlite } from '../store/db.js';
 import { Store } from '../store/store.js';
-import { ensureCertificate } from './tls.js';
 import { WebhookDispatcher } from '../events/dispatcher.js';
 import { unixNow } from '../util/time.js';
 
@@ -141,6 +140,8 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   let certPath: string | undefined;
   let httpsApp: FastifyInstance | undefined;
   if (o.httpsPort !== 0) {
+    // Loaded only when HTTPS is on: the certificate generator is a third of the modules the server loads.
+    const { ensureCertificate } = await import('./tls.js');
     const tls = await ensureCertificate(path.join(dataDir, 'tls'));
     certPath = tls.certPath;
     httpsApp = await buildHttpApp(gateway, { logger, bodyLimit: o.bodyLimit, isReady: () => ready, https: { key: tls.key, cert: tls.cert } });
