@@ -16,6 +16,8 @@ import {
 import { colorCode } from '../domain/messenger/colors.js';
 import { withEvents } from '../events/pipeline.js';
 import type { BotRow } from '../store/repos/bots.js';
+import type { ChatRow } from '../store/repos/chats.js';
+import type { Store } from '../store/store.js';
 import { chatAddUsers, chatIdParam, createChatFromParams, imChatGet } from './im.chat.js';
 import { dialogView } from './im.dialog.js';
 import { defineIm, dialogIdEmpty, imError, imParams, intval, isDialogId, isEmpty, isset } from './im-common.js';
@@ -52,6 +54,20 @@ const E = {
 
 /** The bot the call acts as (CLIENT_ID / BOT_ID checks of getBotId). */
 const actingBot = (ctx: MethodContext, p: Params) => v1ActingBot(ctx.platform.store, v1OwnerKey(ctx.auth, p), p);
+
+/** Applies a bot's change to chat `chatId` in one transaction; a missing chat or a refused change is `failed`. */
+function changeChat(
+  ctx: MethodContext,
+  chatId: number,
+  failed: () => ApiError,
+  change: (tx: Store, chat: ChatRow) => Promise<boolean>,
+): Promise<true> {
+  return ctx.platform.store.transaction(async (tx) => {
+    const chat = await tx.chats.byId(chatId);
+    if (!chat || !(await change(tx, chat))) throw failed();
+    return true as const;
+  });
+}
 
 export const imbotChatAdd = defineIm({
   scope: 'imbot',
@@ -93,11 +109,7 @@ export const imbotChatSetOwner = defineIm({
     const userId = intval(p.USER_ID);
     if (userId <= 0) throw E.userIdEmpty();
     const bot = await actingBot(ctx, p);
-    return ctx.platform.store.transaction(async (tx) => {
-      const chat = await tx.chats.byId(chatId);
-      if (!chat || !(await setChatOwner(tx, chat, bot.id, userId))) throw E.ownerFailed();
-      return true;
-    });
+    return changeChat(ctx, chatId, E.ownerFailed, (tx, chat) => setChatOwner(tx, chat, bot.id, userId));
   },
 });
 
@@ -113,11 +125,7 @@ export const imbotChatSetManager = defineIm({
     const isManager = !(isset(p.IS_MANAGER) && p.IS_MANAGER === 'N');
     if (userId <= 0) throw E.userIdEmpty();
     const bot = await actingBot(ctx, p);
-    return ctx.platform.store.transaction(async (tx) => {
-      const chat = await tx.chats.byId(chatId);
-      if (!chat || !(await setChatManager(tx, chat, bot.id, userId, isManager))) throw E.managerFailed();
-      return true;
-    });
+    return changeChat(ctx, chatId, E.managerFailed, (tx, chat) => setChatManager(tx, chat, bot.id, userId, isManager));
   },
 });
 
@@ -134,11 +142,7 @@ export const imbotChatUpdateColor = defineIm({
     const color = safeColor(p.COLOR);
     if (!color) throw E.wrongColor();
     const bot = await actingBot(ctx, p);
-    return ctx.platform.store.transaction(async (tx) => {
-      const chat = await tx.chats.byId(chatId);
-      if (!chat || !(await setChatColor(tx, chat, bot.id, color))) throw E.colorFailed();
-      return true;
-    });
+    return changeChat(ctx, chatId, E.colorFailed, (tx, chat) => setChatColor(tx, chat, bot.id, color));
   },
 });
 
