@@ -75,3 +75,13 @@ export function listParam(v: unknown): unknown[] | undefined {
   if (raw && typeof raw === 'object') return Object.values(raw);
   return undefined;
 }
+
+/** The classic content errors of im.message.* and imbot.message.* (each page picks from these). */
+export const V1_CONTENT_ERRORS = {
+  attach: () => imError('ATTACH_ERROR', 'Incorrect attach params'),
+  attachOversize: () => imError('ATTACH_OVERSIZE', 'You have exceeded the maximum allowable size of attach'),
+  keyboard: () => imError('KEYBOARD_ERROR', 'Incorrect keyboard params'),
+  keyboardOversize: () => imError('KEYBOARD_OVERSIZE', 'You have exceeded the maximum allowable size of keyboard'),
+  menu: () => imError('MENU_ERROR', 'Incorrect menu params'),
+  menuOversize: () => imError('MENU_OVERSIZE', 'You have exceeded the maximum allowable size of menu'),
+};

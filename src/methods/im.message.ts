@@ -7,7 +7,7 @@ import { messageParams } from '../format/message.js';
 import type { ChatRow } from '../store/repos/chats.js';
 import type { MessageRow } from '../store/repos/messages.js';
 import type { Store } from '../store/store.js';
-import { defineIm, imError, imParams, intval, isChatId, isEmpty, isset, isY } from './im-common.js';
+import { defineIm, imError, imParams, intval, isChatId, isEmpty, isset, isY, V1_CONTENT_ERRORS } from './im-common.js';
 
 const DOCS = 'api-reference/chats/messages';
 
@@ -29,19 +29,16 @@ const E = {
   commandError: () => imError('COMMAND_ERROR', "Command can't be empty"),
 };
 
-const attachErrors = {
-  attach: () => imError('ATTACH_ERROR', 'Incorrect attach params'),
-  attachOversize: () => imError('ATTACH_OVERSIZE', 'You have exceeded the maximum allowable size of attach'),
-  keyboard: () => imError('KEYBOARD_ERROR', 'Incorrect keyboard params'),
-};
+const { attach, attachOversize, keyboard } = V1_CONTENT_ERRORS;
+const attachErrors = { attach, attachOversize, keyboard };
 
 /** im.message.add: an oversize keyboard or menu is not stored (the page lists no *_OVERSIZE for them). */
-const ADD_ERRORS: ContentErrors = { ...attachErrors, menu: () => imError('MENU_ERROR', 'Incorrect menu params'), empty: E.messageEmpty };
+const ADD_ERRORS: ContentErrors = { ...attachErrors, menu: V1_CONTENT_ERRORS.menu, empty: E.messageEmpty };
 
 /** im.message.update, as its page lists them (`menu_ERROR` in lower case included). */
 const UPDATE_ERRORS: ContentErrors = {
   ...attachErrors,
-  keyboardOversize: () => imError('KEYBOARD_OVERSIZE', 'You have exceeded the maximum allowable size of keyboard'),
+  keyboardOversize: V1_CONTENT_ERRORS.keyboardOversize,
   menu: () => imError('menu_ERROR', 'Incorrect menu params'),
   menuOversize: () => imError('MENU_OVERSIZE', 'You have exceeded the maximum allowable size of menu'),
 };

@@ -11,7 +11,7 @@ import type { BotRow } from '../store/repos/bots.js';
 import type { ChatRow } from '../store/repos/chats.js';
 import type { MessageRow } from '../store/repos/messages.js';
 import type { Store } from '../store/store.js';
-import { defineIm, imError, imParams, intval, isChatId, isDialogId, isEmpty, isset, isY } from './im-common.js';
+import { defineIm, imError, imParams, intval, isChatId, isDialogId, isEmpty, isset, isY, V1_CONTENT_ERRORS } from './im-common.js';
 import { EDIT_PERIOD_SECONDS } from './im.message.js';
 
 const DOCS = 'api-reference/chat-bots/outdated/messages';
@@ -27,17 +27,9 @@ const E = {
   withoutChanges: () => imError('WITHOUT_CHANGES', 'Action completed without changes'),
 };
 
-const CONTENT = {
-  attach: () => imError('ATTACH_ERROR', 'Incorrect attach params'),
-  attachOversize: () => imError('ATTACH_OVERSIZE', 'You have exceeded the maximum allowable size of attach'),
-  keyboard: () => imError('KEYBOARD_ERROR', 'Incorrect keyboard params'),
-  keyboardOversize: () => imError('KEYBOARD_OVERSIZE', 'You have exceeded the maximum allowable size of keyboard'),
-  menu: () => imError('MENU_ERROR', 'Incorrect menu params'),
-  menuOversize: () => imError('MENU_OVERSIZE', 'You have exceeded the maximum allowable size of menu'),
-};
 
 /** The error tables of imbot.message.add and imbot.message.update (the same codes on both pages). */
-const CONTENT_ERRORS: ContentErrors = { ...CONTENT, empty: E.messageEmpty };
+const CONTENT_ERRORS: ContentErrors = { ...V1_CONTENT_ERRORS, empty: E.messageEmpty };
 
 /**
  * Loc BOT_MESSAGE_FROM ("#BOT_NAME# Chat Bot", im/lang/en/lib/bot.php) with #BOT_NAME# = "[USER=<bot>][/USER][BR]":
