@@ -4,7 +4,8 @@ import { canRead, Chats, resolveDialog } from '../domain/messenger/chats.js';
 import type { Emit } from '../domain/messenger/events.js';
 import type { ChatRow } from '../store/repos/chats.js';
 import type { Store } from '../store/store.js';
-import { defineMethod, type MethodDef } from './registry.js';
+import { defineMethod, type MethodContext, type MethodDef } from './registry.js';
+import { v1ActingBot, v1OwnerKey } from '../domain/bots/owner.js';
 import { intval, isset, phpEmpty } from '../util/php.js';
 export { intval, isset };
 
@@ -24,6 +25,14 @@ export function defineIm<S extends z.ZodType>(def: Omit<MethodDef<S>, 'scope' | 
 
 /** Any parameters: classic methods read them key by key. */
 export const imParams = z.object({}).passthrough();
+
+/** A v1 imbot.* method: scope imbot, parameters read key by key the way the PHP methods read them. */
+export function defineImbot(def: Omit<MethodDef<typeof imParams>, 'scope' | 'upperCaseParams' | 'params'>): MethodDef<typeof imParams> {
+  return defineIm({ scope: 'imbot', params: imParams, ...def });
+}
+
+/** The bot a v1 call acts as: BOT_ID of the caller's own bots (CLIENT_ID or the OAuth app owns them). */
+export const v1Bot = (ctx: MethodContext, p: Record<string, unknown>) => v1ActingBot(ctx.platform.store, v1OwnerKey(ctx.auth, p), p);
 
 export const imError = (code: string, description: string) => new ApiError(code, description);
 

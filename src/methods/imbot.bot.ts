@@ -2,7 +2,7 @@ import { registerV1Bot, unregisterBot, updateV1Bot } from '../domain/bots/bots.j
 import { requireV1Bot, v1OwnerKey } from '../domain/bots/owner.js';
 import { fullName } from '../domain/users.js';
 import { withEvents } from '../events/pipeline.js';
-import { defineIm, imParams } from './im-common.js';
+import { defineImbot } from './im-common.js';
 
 const DOCS = 'api-reference/chat-bots/outdated/bots';
 
@@ -13,20 +13,16 @@ type Params = Record<string, unknown>;
  * top-level names case-insensitive, nested keys upper case; 403 ACCESS_DENIED "Client ID not specified"
  * for a webhook call without CLIENT_ID, every other error a 400.
  */
-export const imbotRegister = defineIm({
-  scope: 'imbot',
+export const imbotRegister = defineImbot({
   name: 'imbot.register',
   docs: `${DOCS}/imbot-register.md`,
-  params: imParams,
   // The result is the bot id itself (the example bot reads $result['result']).
   handler: (ctx, p: Params) => registerV1Bot(ctx.platform, ctx.auth, p, v1OwnerKey(ctx.auth, p)),
 });
 
-export const imbotUnregister = defineIm({
-  scope: 'imbot',
+export const imbotUnregister = defineImbot({
   name: 'imbot.unregister',
   docs: `${DOCS}/imbot-unregister.md`,
-  params: imParams,
   async handler(ctx, p: Params) {
     const key = v1OwnerKey(ctx.auth, p);
     const bot = await requireV1Bot(ctx.platform.store, key, p.BOT_ID);
@@ -36,11 +32,9 @@ export const imbotUnregister = defineIm({
   },
 });
 
-export const imbotUpdate = defineIm({
-  scope: 'imbot',
+export const imbotUpdate = defineImbot({
   name: 'imbot.update',
   docs: `${DOCS}/imbot-update.md`,
-  params: imParams,
   async handler(ctx, p: Params) {
     const key = v1OwnerKey(ctx.auth, p);
     const bot = await requireV1Bot(ctx.platform.store, key, p.BOT_ID);
@@ -50,11 +44,9 @@ export const imbotUpdate = defineIm({
 });
 
 /** imbot.bot.list: every bot of the portal (network bots excepted), keyed by id; `[]` when there is none. */
-export const imbotBotList = defineIm({
-  scope: 'imbot',
+export const imbotBotList = defineImbot({
   name: 'imbot.bot.list',
   docs: `${DOCS}/imbot-bot-list.md`,
-  params: imParams,
   async handler(ctx) {
     const store = ctx.platform.store;
     const result: Record<string, unknown> = {};

@@ -1,5 +1,4 @@
 import { parseAvatar, storeImage } from '../domain/bots/bots.js';
-import { v1ActingBot, v1OwnerKey } from '../domain/bots/owner.js';
 import { ApiError } from '../domain/errors.js';
 import {
   addMembers,
@@ -20,7 +19,7 @@ import type { ChatRow } from '../store/repos/chats.js';
 import type { Store } from '../store/store.js';
 import { chatAddUsers, chatIdParam, createChatFromParams, imChatGet } from './im.chat.js';
 import { dialogView } from './im.dialog.js';
-import { defineIm, dialogIdEmpty, imError, imParams, intval, isDialogId, isEmpty, isset } from './im-common.js';
+import { defineImbot, dialogIdEmpty, imError, intval, isDialogId, isEmpty, isset, v1Bot } from './im-common.js';
 import type { MethodContext } from './registry.js';
 
 const DOCS = 'api-reference/chat-bots/outdated/chats';
@@ -53,7 +52,6 @@ const E = {
 };
 
 /** The bot the call acts as (CLIENT_ID / BOT_ID checks of getBotId). */
-const actingBot = (ctx: MethodContext, p: Params) => v1ActingBot(ctx.platform.store, v1OwnerKey(ctx.auth, p), p);
 
 /** Applies a bot's change to chat `chatId` in one transaction; a missing chat or a refused change is `failed`. */
 function changeChat(
@@ -69,62 +67,52 @@ function changeChat(
   });
 }
 
-export const imbotChatAdd = defineIm({
-  scope: 'imbot',
+export const imbotChatAdd = defineImbot({
   name: 'imbot.chat.add',
   docs: `${DOCS}/imbot-chat-add.md`,
-  params: imParams,
   async handler(ctx, p: Params) {
     const ids = chatAddUsers(p);
-    const bot = await actingBot(ctx, p);
+    const bot = await v1Bot(ctx, p);
     return createChatFromParams(ctx, p, bot.id, ids);
   },
 });
 
 /** imbot.chat.get is chatGet itself: ENTITY_TYPE + ENTITY_ID → `{ID}` or null (DIALOG_ID answers like imbot.dialog.get). */
-export const imbotChatGet = defineIm({
-  scope: 'imbot',
+export const imbotChatGet = defineImbot({
   name: 'imbot.chat.get',
   docs: `${DOCS}/imbot-chat-get.md`,
-  params: imParams,
   handler: (ctx, p: Params) => imChatGet.handler(ctx, p),
 });
 
 /** imbot.dialog.get is dialogGet itself: the chat as the caller sees it. */
-export const imbotDialogGet = defineIm({
-  scope: 'imbot',
+export const imbotDialogGet = defineImbot({
   name: 'imbot.dialog.get',
   docs: `${DOCS}/imbot-dialog-get.md`,
-  params: imParams,
   handler: (ctx, p: Params) => dialogView(ctx, p.DIALOG_ID),
 });
 
-export const imbotChatSetOwner = defineIm({
-  scope: 'imbot',
+export const imbotChatSetOwner = defineImbot({
   name: 'imbot.chat.setOwner',
   docs: `${DOCS}/imbot-chat-set-owner.md`,
-  params: imParams,
   async handler(ctx, p: Params) {
     const chatId = chatIdParam(p);
     const userId = intval(p.USER_ID);
     if (userId <= 0) throw E.userIdEmpty();
-    const bot = await actingBot(ctx, p);
+    const bot = await v1Bot(ctx, p);
     return changeChat(ctx, chatId, E.ownerFailed, (tx, chat) => setChatOwner(tx, chat, bot.id, userId));
   },
 });
 
-export const imbotChatSetManager = defineIm({
-  scope: 'imbot',
+export const imbotChatSetManager = defineImbot({
   name: 'imbot.chat.setManager',
   docs: `${DOCS}/imbot-chat-set-manager.md`,
-  params: imParams,
   async handler(ctx, p: Params) {
     const chatId = chatIdParam(p);
     const userId = intval(p.USER_ID);
     // IS_MANAGER: Y by default; only 'N' revokes.
     const isManager = !(isset(p.IS_MANAGER) && p.IS_MANAGER === 'N');
     if (userId <= 0) throw E.userIdEmpty();
-    const bot = await actingBot(ctx, p);
+    const bot = await v1Bot(ctx, p);
     return changeChat(ctx, chatId, E.managerFailed, (tx, chat) => setChatManager(tx, chat, bot.id, userId, isManager));
   },
 });
@@ -132,30 +120,26 @@ export const imbotChatSetManager = defineIm({
 /** Color::isSafeColor: one of the palette's names exactly as written in the docs (`RED`, `LIGHT_BLUE`, …). */
 const safeColor = (v: unknown) => (typeof v === 'string' && /^[A-Z]+(_[A-Z]+)*$/.test(v) ? colorCode(v) : undefined);
 
-export const imbotChatUpdateColor = defineIm({
-  scope: 'imbot',
+export const imbotChatUpdateColor = defineImbot({
   name: 'imbot.chat.updateColor',
   docs: `${DOCS}/imbot-chat-update-color.md`,
-  params: imParams,
   async handler(ctx, p: Params) {
     const chatId = chatIdParam(p);
     const color = safeColor(p.COLOR);
     if (!color) throw E.wrongColor();
-    const bot = await actingBot(ctx, p);
+    const bot = await v1Bot(ctx, p);
     return changeChat(ctx, chatId, E.colorFailed, (tx, chat) => setChatColor(tx, chat, bot.id, color));
   },
 });
 
-export const imbotChatUpdateTitle = defineIm({
-  scope: 'imbot',
+export const imbotChatUpdateTitle = defineImbot({
   name: 'imbot.chat.updateTitle',
   docs: `${DOCS}/imbot-chat-update-title.md`,
-  params: imParams,
   async handler(ctx, p: Params) {
     const chatId = chatIdParam(p);
     const title = typeof p.TITLE === 'string' ? p.TITLE.trim() : typeof p.TITLE === 'number' ? String(p.TITLE) : '';
     if (isEmpty(title)) throw E.titleEmpty();
-    const bot = await actingBot(ctx, p);
+    const bot = await v1Bot(ctx, p);
     return ctx.platform.store.transaction(async (tx) => {
       const chat = await tx.chats.byId(chatId);
       if (chat && !chatAllows(chat, 'RENAME')) throw E.cannotRename();
@@ -166,14 +150,12 @@ export const imbotChatUpdateTitle = defineIm({
   },
 });
 
-export const imbotChatUpdateAvatar = defineIm({
-  scope: 'imbot',
+export const imbotChatUpdateAvatar = defineImbot({
   name: 'imbot.chat.updateAvatar',
   docs: `${DOCS}/imbot-chat-update-avatar.md`,
-  params: imParams,
   async handler(ctx, p: Params) {
     const chatId = chatIdParam(p);
-    const bot = await actingBot(ctx, p);
+    const bot = await v1Bot(ctx, p);
     const store = ctx.platform.store;
     const chat = await store.chats.byId(chatId);
     if (!chat) throw E.chatMissing();
@@ -192,16 +174,14 @@ export const imbotChatUpdateAvatar = defineIm({
   },
 });
 
-export const imbotChatUserAdd = defineIm({
-  scope: 'imbot',
+export const imbotChatUserAdd = defineImbot({
   name: 'imbot.chat.user.add',
   docs: `${DOCS}/imbot-chat-user-add.md`,
-  params: imParams,
   async handler(ctx, p: Params) {
     const chatId = chatIdParam(p);
     const existing = await ctx.platform.store.chats.byId(chatId);
     if (existing && !chatAllows(existing, 'EXTEND')) throw E.addForbidden();
-    const bot = await actingBot(ctx, p);
+    const bot = await v1Bot(ctx, p);
     // HIDE_HISTORY: Y by default; 'N' (or any PHP-false value) shows the new members the history.
     const h = p.HIDE_HISTORY;
     const hideHistory = !isset(h) || (h !== 'N' && !isEmpty(h));
@@ -245,14 +225,12 @@ async function leavableChat(ctx: MethodContext, p: Params): Promise<number> {
   return chatId;
 }
 
-export const imbotChatUserDelete = defineIm({
-  scope: 'imbot',
+export const imbotChatUserDelete = defineImbot({
   name: 'imbot.chat.user.delete',
   docs: `${DOCS}/imbot-chat-user-delete.md`,
-  params: imParams,
   async handler(ctx, p: Params) {
     const chatId = await leavableChat(ctx, p);
-    const bot = await actingBot(ctx, p);
+    const bot = await v1Bot(ctx, p);
     const userId = intval(p.USER_ID);
     if (userId <= 0) throw E.userIdEmpty();
     return deleteUser(ctx, bot, chatId, userId, E.deleteFailed);
@@ -260,28 +238,24 @@ export const imbotChatUserDelete = defineIm({
 });
 
 /** imbot.chat.leave is chatUserDelete for the bot itself (a USER_ID, if given, is the one removed, as on the platform). */
-export const imbotChatLeave = defineIm({
-  scope: 'imbot',
+export const imbotChatLeave = defineImbot({
   name: 'imbot.chat.leave',
   docs: `${DOCS}/imbot-chat-leave.md`,
-  params: imParams,
   async handler(ctx, p: Params) {
     const chatId = await leavableChat(ctx, p);
-    const bot = await actingBot(ctx, p);
+    const bot = await v1Bot(ctx, p);
     const userId = intval(p.USER_ID);
     return deleteUser(ctx, bot, chatId, userId > 0 ? userId : bot.id, E.leaveFailed);
   },
 });
 
 /** imbot.chat.user.list: ids of the chat's members as the bot sees them; `[]` for a chat it cannot read. */
-export const imbotChatUserList = defineIm({
-  scope: 'imbot',
+export const imbotChatUserList = defineImbot({
   name: 'imbot.chat.user.list',
   docs: `${DOCS}/imbot-chat-user-list.md`,
-  params: imParams,
   async handler(ctx, p: Params) {
     const chatId = chatIdParam(p);
-    const bot = await actingBot(ctx, p);
+    const bot = await v1Bot(ctx, p);
     const store = ctx.platform.store;
     const chat = await store.chats.byId(chatId);
     if (!chat || !(await canRead(store, chat, bot.id))) return [];
@@ -290,13 +264,11 @@ export const imbotChatUserList = defineIm({
 });
 
 /** imbot.chat.sendTyping: "typing…" for the dialog (shown to people in the messenger UI only); always true. */
-export const imbotChatSendTyping = defineIm({
-  scope: 'imbot',
+export const imbotChatSendTyping = defineImbot({
   name: 'imbot.chat.sendTyping',
   docs: `${DOCS}/imbot-chat-send-typing.md`,
-  params: imParams,
   async handler(ctx, p: Params) {
-    await actingBot(ctx, p);
+    await v1Bot(ctx, p);
     if (!isDialogId(p.DIALOG_ID)) throw dialogIdEmpty();
     return true;
   },

@@ -1,4 +1,3 @@
-import { v1ActingBot, v1OwnerKey } from '../domain/bots/owner.js';
 import { ApiError } from '../domain/errors.js';
 import { chatAllows, Chats, privateChat, resolveDialog } from '../domain/messenger/chats.js';
 import type { Emit } from '../domain/messenger/events.js';
@@ -11,7 +10,7 @@ import type { BotRow } from '../store/repos/bots.js';
 import type { ChatRow } from '../store/repos/chats.js';
 import type { MessageRow } from '../store/repos/messages.js';
 import type { Store } from '../store/store.js';
-import { defineIm, imError, imParams, intval, isChatId, isDialogId, isEmpty, isset, isY, V1_CONTENT_ERRORS } from './im-common.js';
+import { defineImbot, imError, intval, isChatId, isDialogId, isEmpty, isset, isY, V1_CONTENT_ERRORS, v1Bot } from './im-common.js';
 import { EDIT_PERIOD_SECONDS } from './im.message.js';
 
 const DOCS = 'api-reference/chat-bots/outdated/messages';
@@ -52,13 +51,11 @@ async function targetChat(tx: Store, emit: Emit, bot: BotRow, dialogId: unknown)
   return chat;
 }
 
-export const imbotMessageAdd = defineIm({
-  scope: 'imbot',
+export const imbotMessageAdd = defineImbot({
   name: 'imbot.message.add',
   docs: `${DOCS}/imbot-message-add.md`,
-  params: imParams,
   async handler(ctx, p: Params) {
-    const bot = await v1ActingBot(ctx.platform.store, v1OwnerKey(ctx.auth, p), p);
+    const bot = await v1Bot(ctx, p);
     const fromUserId = intval(p.FROM_USER_ID);
     const toUserId = intval(p.TO_USER_ID);
     // FROM_USER_ID + TO_USER_ID: a system message from one user to the other, DIALOG_ID ignored.
@@ -121,13 +118,11 @@ async function ownMessage(store: Store, botId: number, id: number, edit: boolean
 /** An empty value or `N` clears ATTACH / KEYBOARD / MENU. */
 const removal = (v: unknown) => (isEmpty(v) || v === 'N' ? 'N' : v);
 
-export const imbotMessageUpdate = defineIm({
-  scope: 'imbot',
+export const imbotMessageUpdate = defineImbot({
   name: 'imbot.message.update',
   docs: `${DOCS}/imbot-message-update.md`,
-  params: imParams,
   async handler(ctx, p: Params) {
-    const bot = await v1ActingBot(ctx.platform.store, v1OwnerKey(ctx.auth, p), p);
+    const bot = await v1Bot(ctx, p);
     const id = intval(p.MESSAGE_ID);
     if (id <= 0) throw E.messageIdError();
     const has = { attach: isset(p.ATTACH), keyboard: isset(p.KEYBOARD), menu: isset(p.MENU), text: isset(p.MESSAGE) };
@@ -157,13 +152,11 @@ export const imbotMessageUpdate = defineIm({
   },
 });
 
-export const imbotMessageDelete = defineIm({
-  scope: 'imbot',
+export const imbotMessageDelete = defineImbot({
   name: 'imbot.message.delete',
   docs: `${DOCS}/imbot-message-delete.md`,
-  params: imParams,
   async handler(ctx, p: Params) {
-    const bot = await v1ActingBot(ctx.platform.store, v1OwnerKey(ctx.auth, p), p);
+    const bot = await v1Bot(ctx, p);
     const id = intval(p.MESSAGE_ID);
     if (id <= 0) throw E.messageIdError();
     const complete = isY(p.COMPLETE);
@@ -176,13 +169,11 @@ export const imbotMessageDelete = defineIm({
   },
 });
 
-export const imbotMessageLike = defineIm({
-  scope: 'imbot',
+export const imbotMessageLike = defineImbot({
   name: 'imbot.message.like',
   docs: `${DOCS}/imbot-message-like.md`,
-  params: imParams,
   async handler(ctx, p: Params) {
-    const bot = await v1ActingBot(ctx.platform.store, v1OwnerKey(ctx.auth, p), p);
+    const bot = await v1Bot(ctx, p);
     const id = intval(p.MESSAGE_ID);
     if (id <= 0) throw E.messageIdError();
     const raw = typeof p.ACTION === 'string' ? p.ACTION.toLowerCase() : '';
