@@ -1,4 +1,5 @@
 import type { Store } from '../store/store.js';
+import type { LiveBus } from '../events/live.js';
 import type { SecretBox } from './secrets.js';
 
 export interface PlatformConfig {
@@ -22,6 +23,8 @@ export interface Platform {
   dataDir?: string;
   /** Set by the server: webhook deliveries recorded in a committed transaction are handed to it. */
   dispatcher?: { kick(deliveryIds: number[]): void };
+  /** Committed domain events, for in-process listeners (WebSocket pushes, long polls, console). */
+  live: LiveBus;
 }
 
 export const restEndpoint = (p: Platform) => `${p.config.publicUrl}/rest/`;

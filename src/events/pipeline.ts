@@ -13,13 +13,14 @@ import { webhookBody } from './webhook-form.js';
  * if the process dies after the call returns); webhooks are posted after the commit, off the request path.
  */
 export async function withEvents<T>(p: Platform, fn: (tx: Store, emit: Emit) => Promise<T>): Promise<T> {
-  const { result, deliveryIds } = await p.store.transaction(async (tx) => {
+  const { result, deliveryIds, events } = await p.store.transaction(async (tx) => {
     const events: DomainEvent[] = [];
     const result = await fn(tx, (e) => events.push(e));
     const deliveryIds = await recordBotEvents(p, tx, events);
-    return { result, deliveryIds };
+    return { result, deliveryIds, events };
   });
   if (deliveryIds.length) p.dispatcher?.kick(deliveryIds);
+  p.live.publish(events);
   return result;
 }
 

@@ -86,5 +86,8 @@ export async function botEventsFor(store: Store, e: DomainEvent): Promise<BotEve
     }
     case 'bot.deleted':
       return [{ bot: e.bot, type: 'DELETE', source: e }];
+    default:
+      // Reactions, reads, chat changes and context requests: routed by the issue-5 work (not yet to bots).
+      return [];
   }
 }

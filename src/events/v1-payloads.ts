@@ -74,8 +74,14 @@ function actorOf(e: DomainEvent): number {
     case 'message.deleted':
       return e.authorId;
     case 'chat.joined':
+    case 'chat.left':
+    case 'chat.updated':
       return e.byUserId;
     case 'command.pressed':
+    case 'chat.read':
+    case 'reaction.changed':
+    case 'chat.inputAction':
+    case 'bot.contextGet':
       return e.userId;
     case 'bot.deleted':
       return e.byUserId ?? 0;

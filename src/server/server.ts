@@ -16,6 +16,7 @@ import type { MethodDef } from '../methods/registry.js';
 import { openSqlite } from '../store/db.js';
 import { Store } from '../store/store.js';
 import { WebhookDispatcher } from '../events/dispatcher.js';
+import { LiveBus } from '../events/live.js';
 import { unixNow } from '../util/time.js';
 
 export interface ServerOptions {
@@ -103,6 +104,7 @@ export async function openPlatform(o: ServerOptions): Promise<OpenedPlatform> {
       store,
       box,
       memberId: boot.memberId,
+      live: new LiveBus(),
       dataDir: o.data === ':memory:' ? undefined : dataDirOf(o.data),
       config: {
         publicUrl: (o.publicUrl ?? `http://${o.host}:${o.port}`).replace(/\/+$/, ''),
