@@ -28,6 +28,8 @@ import {
   startServer,
   timeToReady,
 } from './lib.mjs';
+import { longPoll } from './long-poll.mjs';
+import { resetTimes } from './reset.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -42,6 +44,7 @@ const QUEUE_SMALL = 1_000;
 const QUEUE_LARGE = 1_000_000;
 const BOTS_FOR_RSS = 1_000;
 const COLD_RUNS = 3;
+const LONG_POLL_WAITS = 5_000;
 
 const log = (s) => process.stderr.write(`${s}\n`);
 const rows = [];
@@ -245,10 +248,25 @@ async function main() {
   }
 
   if (want(7)) {
-    row({ scenario: '7 long poll: n/a (long poll not implemented yet)', figure: null, unit: '', baseline: null, ratio: null, target: '< 300 MB RSS for 5,000 waits; wake-up p99 < 10 ms', met: null });
+    log(`7 long poll: ${LONG_POLL_WAITS.toLocaleString('en')} idle Event.get waits, then one message per bot …`);
+    const r = await longPoll(tmp, { waits: LONG_POLL_WAITS });
+    if (r.error) {
+      row({ scenario: '7 long poll', figure: null, unit: '', baseline: null, ratio: null, target: '< 300 MB RSS; wake-up p99 < 10 ms', met: false, note: r.error });
+    } else {
+      const note = r.empty ? { note: `${r.empty} polls came back without the event` } : {};
+      row({ scenario: `7 long poll RSS, ${r.waits.toLocaleString('en')} waits`, figure: round(r.rss, 1), unit: 'MB', baseline: round(r.idleRss, 1), ratio: round(r.rss / r.idleRss, 2), target: '< 300 MB', met: r.rss < 300 });
+      row({ scenario: '7 long poll wake-up p50', figure: round(r.p50, 2), unit: 'ms', baseline: round(r.baselineP50, 2), ratio: round(r.p50 / r.baselineP50, 2), target: null, met: null, ...note });
+      row({ scenario: '7 long poll wake-up p99', figure: round(r.p99, 2), unit: 'ms', baseline: round(r.baselineP99, 2), ratio: round(r.p99 / r.baselineP99, 2), target: '< 10 ms', met: r.p99 < 10 && !r.empty, ...note });
+    }
   }
 
   if (want(8)) await footprint();
+
+  if (want(9)) {
+    log('9 reset: POST /_imbot/reset after seeding people, bots, chats and messages …');
+    const r = await resetTimes(tmp);
+    row({ scenario: `9 reset, p50 of ${r.rounds} seeded portals (transaction ${fmt(r.serverP50)} ms, worst ${fmt(r.max)} ms)`, figure: round(r.p50, 2), unit: 'ms', baseline: round(r.baseP50, 2), ratio: round(r.p50 / r.baseP50, 2), target: '< 50 ms', met: r.p50 < 50 });
+  }
 
   log(`\nbench finished in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   printTable();

@@ -744,7 +744,7 @@ describe('imbot.v2.Event.get', () => {
     const call = (params: Record<string, unknown>, base = s.hook) => s.call('imbot.v2.Event.get', { botId: bot.id, botToken: bot.token, ...params }, 'json', base);
     expectError(await call({ withUserEvents: true }, imbotOnly), 'SCOPE_ERROR', 'Scope error');
     expect((await call({ withUserEvents: false }, imbotOnly)).status).toBe(200);
-    // The admin webhook has im, but nobody can subscribe yet (im.v2.Event.subscribe is not offered).
+    // The admin webhook has im, but user 1 never called im.v2.Event.subscribe.
     expectError(await call({ withUserEvents: true }), 'USER_NOT_SUBSCRIBED', 'User not subscribed');
     // A PHP bool argument: "N" is a non-empty string, so it counts as true; "0" and "" are false.
     expectError(await call({ withUserEvents: 'N' }), 'USER_NOT_SUBSCRIBED');

@@ -1,5 +1,7 @@
 import { createApp } from '../domain/apps.js';
+import { type DeliveryOptionsInput, type DeliveryTarget, setDeliveryOptions } from '../domain/delivery-options.js';
 import { isApiError } from '../domain/errors.js';
+import { createLoginLink, loginLinkPath } from '../domain/sessions.js';
 import { createUser } from '../domain/users.js';
 import { createWebhook } from '../domain/webhooks.js';
 import { installApp } from '../events/app-install.js';
@@ -11,9 +13,13 @@ const HELP = `imbot-server — a local Bitrix24 chat-bot platform
 Usage:
   imbot-server [start] [flags]                 run the server
   imbot-server user add --name NAME [--last-name L] [--email E] [--login L] [--password P] [--admin]
+  imbot-server user login-link N               print a one-time sign-in link to the web messenger for user N
   imbot-server webhook add --user N --scope imbot,im [--token SECRET]
   imbot-server app add --name NAME --handler URL --scope imbot,im
   imbot-server app install --client-id ID [--user N]
+  imbot-server bot delivery BOT_ID [--retries N] [--backoff 10,60] [--hmac-secret S | --no-hmac] [--off]
+  imbot-server app delivery APP_ID|CLIENT_ID [same flags]
+                                               webhook retries and HMAC signature (beyond the cloud; docs/events.md)
 
 Server flags (environment twin in brackets):
   --host H             listen address (IMBOT_HOST, default 127.0.0.1)
@@ -27,7 +33,10 @@ Server flags (environment twin in brackets):
   --rate-drain N       requests drained per second (IMBOT_RATE_DRAIN, default 2)
   --log-level LEVEL    fatal|error|warn|info|debug|trace|silent (IMBOT_LOG_LEVEL, default info)
   --token-ttl SECONDS  OAuth access token lifetime (IMBOT_TOKEN_TTL, default 3600)
+  --file-link-ttl S    lifetime of file download links, seconds (IMBOT_FILE_LINK_TTL, default 3600)
   --operating-limit S  per-method operating-time limit, seconds (IMBOT_OPERATING_LIMIT, default 420)
+  --inspector-size N   calls and events the console's inspector keeps (IMBOT_INSPECTOR_SIZE, default 5000; 0 = off)
+  --seed FILE          load users, webhooks, apps, bots and chats from a JSON/YAML file at start (IMBOT_SEED; docs/testing.md)
 `;
 
 const out = (s = '') => process.stdout.write(`${s}\n`);
@@ -52,6 +61,11 @@ async function runStart(argv: string[]) {
   out(`  data            ${opts.data}`);
   out(`  admin webhook   ${server.adminWebhook.http}`);
   if (server.adminWebhook.https) out(`  admin webhook   ${server.adminWebhook.https}`);
+  out(`  console         ${server.publicUrl}/console  (control plane: ${server.publicUrl}/_imbot/, Bearer <admin webhook secret>)`);
+  if (server.seeded) out(`  seeded          ${JSON.stringify(server.seeded)}`);
+  out(`  messenger       ${server.publicUrl}/`);
+  // The administrator (user 1) signs in to the web messenger with this link, once.
+  out(`  admin sign-in   ${server.publicUrl}${loginLinkPath(await createLoginLink(server.platform.store, 1))}`);
   if (server.certPath) {
     out(`  TLS certificate ${server.certPath}`);
     out(`  trust it in Node clients with: NODE_EXTRA_CA_CERTS=${server.certPath}`);
@@ -103,6 +117,16 @@ async function main(argv: string[]) {
     });
   }
 
+  if (cmd === 'user' && sub === 'login-link') {
+    const ref = rest.find((a) => !a.startsWith('-'));
+    if (!ref || !/^\d+$/.test(ref)) throw new UsageError('usage: imbot-server user login-link N  (N: the user id)');
+    return withPlatform(rest.filter((a) => a !== ref), {}, async ({ platform }) => {
+      const token = await createLoginLink(platform.store, Number(ref));
+      out(`${platform.config.publicUrl}${loginLinkPath(token)}`);
+      out('(works once, for 24 hours)');
+    });
+  }
+
   if (cmd === 'webhook' && sub === 'add') {
     return withPlatform(rest, { user: { type: 'string' }, scope: { type: 'string' }, token: { type: 'string' } }, async ({ platform, extra }) => {
       const scope = required(extra, 'scope');
@@ -143,6 +167,28 @@ async function main(argv: string[]) {
         out(`ONAPPINSTALL to ${result.handlerUrl} failed: ${result.delivery.error ?? `HTTP ${result.delivery.status}`}`);
         process.exitCode = 1;
       }
+    });
+  }
+
+  if ((cmd === 'bot' || cmd === 'app') && sub === 'delivery') {
+    const ref = rest.find((a) => !a.startsWith('-'));
+    if (!ref) throw new UsageError(`usage: imbot-server ${cmd} delivery ${cmd === 'bot' ? 'BOT_ID' : 'APP_ID|CLIENT_ID'} [--retries N] [--backoff 10,60] [--hmac-secret S | --no-hmac] [--off]`);
+    const flags = { retries: { type: 'string' }, backoff: { type: 'string' }, 'hmac-secret': { type: 'string' }, 'no-hmac': { type: 'boolean' }, off: { type: 'boolean' } } as const;
+    return withPlatform(rest.filter((a) => a !== ref), flags, async ({ platform, extra }) => {
+      let target: DeliveryTarget;
+      if (cmd === 'bot') target = { botId: Number(ref) };
+      else {
+        const app = /^\d+$/.test(ref) ? await platform.store.apps.byId(Number(ref)) : await platform.store.apps.byClientId(ref);
+        target = { appId: app?.id ?? 0 };
+      }
+      const input: DeliveryOptionsInput = extra.off === true ? { retries: 0, backoffSeconds: [], hmacSecret: null } : {};
+      if (extra.retries !== undefined) input.retries = Number(extra.retries);
+      if (typeof extra.backoff === 'string') input.backoffSeconds = extra.backoff.split(',').filter(Boolean).map(Number);
+      if (typeof extra['hmac-secret'] === 'string') input.hmacSecret = extra['hmac-secret'];
+      if (extra['no-hmac'] === true) input.hmacSecret = null;
+      const view = await setDeliveryOptions(platform, target, input);
+      const backoff = view.backoffSeconds.length ? view.backoffSeconds.join(', ') + ' s' : 'server default';
+      out(`${cmd} ${ref}: retries ${view.retries} (backoff ${backoff}), signature ${view.signed ? 'on (X-Imbot-Signature)' : 'off'}`);
     });
   }
 

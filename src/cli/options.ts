@@ -14,7 +14,10 @@ const FLAGS = {
   'rate-drain': { type: 'string' },
   'log-level': { type: 'string' },
   'token-ttl': { type: 'string' },
+  'file-link-ttl': { type: 'string' },
   'operating-limit': { type: 'string' },
+  'inspector-size': { type: 'string' },
+  seed: { type: 'string' },
 } as const;
 
 export const envName = (flag: string) => `IMBOT_${flag.toUpperCase().replace(/-/g, '_')}`;
@@ -25,6 +28,13 @@ function num(flag: string, v: string | undefined, fallback: number): number {
   if (v === undefined || v === '') return fallback;
   const n = Number(v);
   if (!Number.isFinite(n)) throw new UsageError(`--${flag} expects a number, got '${v}'`);
+  return n;
+}
+
+/** A whole number ≥ 0 (a size where 0 means off). */
+function count(flag: string, v: string | undefined, fallback: number): number {
+  const n = num(flag, v, fallback);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${flag} expects a whole number ≥ 0, got '${v}'`);
   return n;
 }
 
@@ -86,7 +96,10 @@ export function parseCli(
     rateDrainPerSecond: positive('rate-drain', v('rate-drain'), d.rateDrainPerSecond),
     logLevel: logLevel(v('log-level'), d.logLevel),
     accessTokenTtl: num('token-ttl', v('token-ttl'), d.accessTokenTtl),
+    fileLinkTtlSeconds: v('file-link-ttl') ? positive('file-link-ttl', v('file-link-ttl'), 3600) : undefined,
     operatingLimitSeconds: num('operating-limit', v('operating-limit'), d.operatingLimitSeconds),
+    inspectorSize: count('inspector-size', v('inspector-size'), 5000),
+    seed: v('seed') || undefined,
   };
   const extra: Record<string, string | boolean | undefined> = {};
   for (const k of Object.keys(extraFlags)) extra[k] = (values as Record<string, string | boolean | undefined>)[k];

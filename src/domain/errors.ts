@@ -21,7 +21,7 @@ export const Errors = {
   noAuth: () => new ApiError('NO_AUTH_FOUND', 'Wrong authorization data'),
   invalidCredentials: () => new ApiError('INVALID_CREDENTIALS', 'Invalid request credentials'),
   expiredToken: () => new ApiError('expired_token', 'The access token provided has expired'),
-  insufficientScope: (by: 'webhook' | 'oauth', batch = false) =>
+  insufficientScope: (by: 'webhook' | 'oauth' | 'session', batch = false) =>
     new ApiError(
       'insufficient_scope',
       batch ? '' : `The request requires higher privileges than provided by the ${by === 'webhook' ? 'webhook' : 'access'} token`,
@@ -29,6 +29,7 @@ export const Errors = {
   methodNotFound: () => new ApiError('ERROR_METHOD_NOT_FOUND', 'Method not found!'),
   accessDenied: (why = '') => new ApiError('ACCESS_DENIED', why ? `Access denied! ${why}` : 'Access denied!'),
   wrongAuthType: () => new ApiError('WRONG_AUTH_TYPE', 'Current authorization type is denied for this method'),
+  wrongAuthTypeSession: () => new ApiError('WRONG_AUTH_TYPE', 'Access for this method not allowed by session authorization.'),
   argumentNull: (name: string) =>
     new ApiError('ERROR_ARGUMENT', `Argument '${name}' is null or empty`, { argument: name }),
   argument: (name: string, why: string) => new ApiError('ERROR_ARGUMENT', why, { argument: name }),

@@ -1,5 +1,7 @@
 import type { Store } from '../store/store.js';
 import type { LiveBus } from '../events/live.js';
+import type { FeedWaiters } from '../events/waiters.js';
+import type { PlatformObserver } from '../console/observer.js';
 import type { SecretBox } from './secrets.js';
 
 export interface PlatformConfig {
@@ -11,6 +13,10 @@ export interface PlatformConfig {
   refreshTokenTtl: number;
   /** Timeout for outgoing event POSTs, ms. */
   deliveryTimeoutMs: number;
+  /** Default delays (seconds) before webhook retries, for bots whose delivery options name none; default [10, 60]. */
+  deliveryBackoffSeconds?: number[];
+  /** Lifetime of file download links (File.download, urlDownload), seconds; default 3600. */
+  fileLinkTtl?: number;
 }
 
 /** Everything the domain needs, handed to method handlers and admin commands alike. */
@@ -25,6 +31,10 @@ export interface Platform {
   dispatcher?: { kick(deliveryIds: number[]): void };
   /** Committed domain events, for in-process listeners (WebSocket pushes, long polls, console). */
   live: LiveBus;
+  /** Long polls (Event.get `wait`) waiting for their queue; woken by the pipeline after each commit. */
+  waiters?: FeedWaiters;
+  /** Set by the server: the developer console's inspector and fault injection (src/console). */
+  observer?: PlatformObserver;
 }
 
 export const restEndpoint = (p: Platform) => `${p.config.publicUrl}/rest/`;

@@ -17,6 +17,7 @@ const EVENTS: Record<string, string> = {
   ONIMBOTJOINCHAT: 'imbot',
   ONIMBOTDELETE: 'imbot',
   ONIMCOMMANDADD: 'imbot',
+  ONIMBOTCONTEXTGET: 'imbot',
   ONIMBOTV2MESSAGEADD: 'imbot',
   ONIMBOTV2MESSAGEUPDATE: 'imbot',
   ONIMBOTV2MESSAGEDELETE: 'imbot',

@@ -1,15 +1,19 @@
 import type { Logger } from 'pino';
+import { backoffMs, deliveryOptionsForBot, signatureHeaders } from '../domain/delivery-options.js';
 import type { Platform } from '../domain/platform.js';
 import { isoDate } from '../util/time.js';
 import { postBody } from './http-delivery.js';
 
 /**
  * Posts recorded webhook deliveries, one POST per bot event, never on the request path. Each attempt
- * is recorded (status, latency, response excerpt). Like the cloud, a failed delivery is not retried.
- * Deliveries still pending at start (the process stopped before posting them) are sent then.
+ * is recorded (status, latency, response excerpt). Like the cloud, a failed delivery is not retried,
+ * unless the bot (or its application) has delivery options (domain/delivery-options.ts): then a failed
+ * POST stays pending with its next attempt time in the row, so a restart resumes the schedule, and
+ * each attempt may carry an HMAC signature. Deliveries pending at start are sent (or rescheduled) then.
  */
 export class WebhookDispatcher {
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
 
   constructor(
@@ -31,17 +35,48 @@ export class WebhookDispatcher {
     void job.finally(() => this.inFlight.delete(job));
   }
 
+  /** Runs `deliver(id)` again after `ms` (a retry's backoff); dropped on close, the row keeps the due time. */
+  private later(id: number, ms: number) {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.kick([id]);
+    }, ms);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
   private async deliver(id: number): Promise<void> {
     if (this.closed) return;
     const store = this.p.store;
     try {
       const row = await store.events.delivery(id);
       if (!row || row.status !== 'pending') return;
-      const result = await postBody(row.url, row.payload, this.p.config.deliveryTimeoutMs);
+      const due = (row.next_attempt_at ?? 0) - Date.now();
+      if (due > 0) return this.later(id, due);
+      const options = await deliveryOptionsForBot(this.p, row.bot_id);
+      const headers = options?.hmacSecret ? signatureHeaders(options.hmacSecret, row.payload) : undefined;
+      // Through the console when it runs: it records the attempt and applies injected delivery faults.
+      const timeout = this.p.config.deliveryTimeoutMs;
+      const result = this.p.observer
+        ? await this.p.observer.deliver(row, timeout, row.url, false, headers)
+        : await postBody(row.url, row.payload, timeout, headers);
       if (this.closed) return;
+      const attempts = row.attempts + 1;
+      if (!result.ok && options && attempts <= options.retries && retryable(result.status)) {
+        const delay = backoffMs(options, attempts);
+        await store.events.updateDelivery(id, {
+          attempts,
+          response_status: result.status,
+          response_excerpt: result.responseExcerpt,
+          latency_ms: result.latencyMs,
+          error: result.error ?? '',
+          next_attempt_at: Date.now() + delay,
+        });
+        return this.later(id, delay);
+      }
       await store.events.updateDelivery(id, {
         status: result.ok ? 'done' : 'failed',
-        attempts: row.attempts + 1,
+        attempts,
         response_status: result.status,
         response_excerpt: result.responseExcerpt,
         latency_ms: result.latencyMs,
@@ -55,7 +90,12 @@ export class WebhookDispatcher {
 
   /** Waits for posts under way (bounded by the delivery timeout), then stops. */
   async close(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
     await Promise.allSettled([...this.inFlight]);
     this.closed = true;
   }
 }
+
+/** Worth another attempt: no answer (refused, reset, timeout), 408, 429 or a server error; other 4xx are final. */
+const retryable = (status: number) => status === 0 || status === 408 || status === 429 || status >= 500;

@@ -30,8 +30,11 @@ const agents = {
   'https:': new https.Agent({ keepAlive: true, timeout: 4000 }),
 };
 
-/** POSTs an already encoded form body; never throws (a failure is a result to record). */
-export function postBody(url: string, body: string, timeoutMs: number): Promise<DeliveryResult> {
+/**
+ * POSTs an already encoded form body; never throws (a failure is a result to record). `headers` are
+ * added to the request (the optional X-Imbot-Signature pair of delivery options).
+ */
+export function postBody(url: string, body: string, timeoutMs: number, headers?: Record<string, string>): Promise<DeliveryResult> {
   const started = performance.now();
   const failed = (error: string): DeliveryResult => ({ ok: false, status: 0, responseExcerpt: '', latencyMs: performance.now() - started, error });
   let target: URL;
@@ -61,6 +64,7 @@ export function postBody(url: string, body: string, timeoutMs: number): Promise<
           'content-type': 'application/x-www-form-urlencoded',
           'content-length': payload.length,
           'user-agent': 'Bitrix24 Webhook Engine',
+          ...headers,
         },
       },
       (res) => {

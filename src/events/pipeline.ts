@@ -3,6 +3,7 @@ import type { Platform } from '../domain/platform.js';
 import type { Store } from '../store/store.js';
 import { isoDate, unixNow } from '../util/time.js';
 import { type BotEvent, botEventsFor } from './routing.js';
+import { userFeedRows } from './user-feed.js';
 import { v1Posts } from './v1-payloads.js';
 import { fullBotObject, v2EventData, webhookBotBlock, webhookTopAuth } from './v2-payloads.js';
 import { webhookBody } from './webhook-form.js';
@@ -13,12 +14,15 @@ import { webhookBody } from './webhook-form.js';
  * if the process dies after the call returns); webhooks are posted after the commit, off the request path.
  */
 export async function withEvents<T>(p: Platform, fn: (tx: Store, emit: Emit) => Promise<T>): Promise<T> {
+  // Bots and people that got fetch-queue rows: their held long polls are woken after the commit.
+  const queuedFor = new Set<number>();
   const { result, deliveryIds, events } = await p.store.transaction(async (tx) => {
     const events: DomainEvent[] = [];
     const result = await fn(tx, (e) => events.push(e));
-    const deliveryIds = await recordBotEvents(p, tx, events);
+    const deliveryIds = await recordBotEvents(p, tx, events, queuedFor);
     return { result, deliveryIds, events };
   });
+  if (queuedFor.size) p.waiters?.wake(queuedFor);
   if (deliveryIds.length) p.dispatcher?.kick(deliveryIds);
   p.live.publish(events);
   return result;
@@ -27,7 +31,7 @@ export async function withEvents<T>(p: Platform, fn: (tx: Store, emit: Emit) => 
 /** Seconds a slash command lets its bot answer in the chat it came from (Bot\Token, 10 minutes). */
 export const COMMAND_ANSWER_TTL = 600;
 
-async function recordBotEvents(p: Platform, tx: Store, events: DomainEvent[]): Promise<number[]> {
+async function recordBotEvents(p: Platform, tx: Store, events: DomainEvent[], queuedFor: Set<number>): Promise<number[]> {
   const queue = [];
   const outbox = [];
   const now = isoDate();
@@ -58,7 +62,12 @@ async function recordBotEvents(p: Platform, tx: Store, events: DomainEvent[]): P
     for (const post of await v1Posts(p, tx, e, v1)) {
       outbox.push({ bot_id: post.botId, event: post.event, url: post.url, payload: webhookBody(post.payload), created_at: now });
     }
+    // The im.v2 feed of subscribed people (ONIMV2*), in the same transaction as the change.
+    queue.push(...(await userFeedRows(tx, e, now, unixNow())));
   }
   await tx.events.enqueue(queue);
-  return tx.events.addDeliveries(outbox);
+  for (const row of queue) queuedFor.add(row.bot_id);
+  const deliveryIds = await tx.events.addDeliveries(outbox);
+  p.observer?.queued(queue, outbox, deliveryIds);
+  return deliveryIds;
 }

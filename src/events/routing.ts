@@ -6,7 +6,7 @@ import type { Store } from '../store/store.js';
 /** One event for one bot. `command` is set for COMMANDADD. */
 export interface BotEvent {
   bot: BotRow;
-  type: 'MESSAGEADD' | 'MESSAGEUPDATE' | 'MESSAGEDELETE' | 'JOINCHAT' | 'DELETE' | 'COMMANDADD';
+  type: 'MESSAGEADD' | 'MESSAGEUPDATE' | 'MESSAGEDELETE' | 'JOINCHAT' | 'DELETE' | 'COMMANDADD' | 'REACTIONCHANGE' | 'CONTEXTGET';
   source: DomainEvent;
   command?: { id: number; command: string; params: string; context: 'textarea' | 'keyboard' | 'menu' };
 }
@@ -86,8 +86,20 @@ export async function botEventsFor(store: Store, e: DomainEvent): Promise<BotEve
     }
     case 'bot.deleted':
       return [{ bot: e.bot, type: 'DELETE', source: e }];
+    case 'reaction.changed': {
+      // Only the bot that wrote the message hears, and only with reactions enabled (Bot::onReactionChange);
+      // v1 has no reaction event, so v1 bots hear nothing.
+      const message = await store.messages.byId(e.messageId);
+      const bot = message ? await store.bots.byId(message.author_id) : undefined;
+      if (!bot || bot.api !== 'v2' || !bot.is_reactions_enabled) return [];
+      return [{ bot, type: 'REACTIONCHANGE', source: e }];
+    }
+    case 'bot.contextGet': {
+      const bot = await store.bots.byId(e.botId);
+      return bot ? [{ bot, type: 'CONTEXTGET', source: e }] : [];
+    }
     default:
-      // Reactions, reads, chat changes and context requests: routed by the issue-5 work (not yet to bots).
+      // Reads, chat changes and input actions raise no bot event.
       return [];
   }
 }

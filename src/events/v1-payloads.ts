@@ -19,7 +19,8 @@ import type { BotEvent } from './routing.js';
  */
 
 type Obj = Record<string, unknown>;
-type V1Type = BotEvent['type'];
+/** v1 has no reaction event (Bot::onReactionChange fires no v1 REST event). */
+type V1Type = Exclude<BotEvent['type'], 'REACTIONCHANGE'>;
 
 export const V1_EVENT_NAMES: Record<V1Type, string> = {
   MESSAGEADD: 'ONIMBOTMESSAGEADD',
@@ -28,6 +29,7 @@ export const V1_EVENT_NAMES: Record<V1Type, string> = {
   JOINCHAT: 'ONIMBOTJOINCHAT',
   DELETE: 'ONIMBOTDELETE',
   COMMANDADD: 'ONIMCOMMANDADD',
+  CONTEXTGET: 'ONIMBOTCONTEXTGET',
 };
 
 /** The `bots.handlers` key of each event (imbot.register's EVENT_* parameters). */
@@ -37,6 +39,7 @@ export const V1_HANDLER_KEYS: Record<Exclude<V1Type, 'COMMANDADD'>, string> = {
   MESSAGEDELETE: 'EVENT_MESSAGE_DELETE',
   JOINCHAT: 'EVENT_WELCOME_MESSAGE',
   DELETE: 'EVENT_BOT_DELETE',
+  CONTEXTGET: 'EVENT_CONTEXT_GET',
 };
 
 export interface V1Post {
@@ -58,6 +61,7 @@ function handlersOf(bot: BotRow): Obj {
 
 /** Where a v1 event for this bot goes: the bot's handler for it, or the command's own EVENT_COMMAND_ADD; '' when unbound. */
 async function handlerUrl(store: Store, ev: BotEvent): Promise<string> {
+  if (ev.type === 'REACTIONCHANGE') return '';
   if (ev.type === 'COMMANDADD') {
     const cmd = ev.command ? await store.commands.byId(ev.command.id) : undefined;
     return cmd?.event_url ?? '';
@@ -380,7 +384,7 @@ async function handlerId(store: Store, owner: Owner, event: string, url: string,
 export async function v1Posts(p: Platform, store: Store, e: DomainEvent, evs: BotEvent[]): Promise<V1Post[]> {
   const groups = new Map<string, { type: V1Type; url: string; evs: BotEvent[] }>();
   for (const ev of evs) {
-    if (ev.bot.event_mode === 'fetch') continue;
+    if (ev.bot.event_mode === 'fetch' || ev.type === 'REACTIONCHANGE') continue;
     const url = await handlerUrl(store, ev);
     if (!url) continue;
     const perBot = ev.type === 'JOINCHAT' || ev.type === 'DELETE' ? `|${ev.bot.id}` : '';
@@ -458,6 +462,23 @@ async function v1Data(p: Platform, store: Store, e: DomainEvent, type: V1Type, e
     }
     case 'chat.joined':
       return { BOT: await botBlocks(), PARAMS: joinParams(c, evs[0].bot, e.byUserId), USER: await userBlock(store, e.byUserId, false) };
+    case 'bot.contextGet':
+      // CIMRestService::onBotContextGet: im.v2.Chat.Bot.sendContext's chat fields, CONTEXT, DIALOG_ID as the opener sees it.
+      return {
+        BOT: await botBlocks(),
+        PARAMS: {
+          CHAT_TYPE: chat.type,
+          MESSAGE_TYPE: chat.type,
+          USER_ID: e.userId,
+          CHAT_AUTHOR_ID: chat.author_id,
+          CHAT_ENTITY_TYPE: chat.entity_type,
+          CHAT_ENTITY_ID: chat.entity_id,
+          CONTEXT: e.context,
+          DIALOG_ID: chat.type === 'P' ? String(e.userId) : `chat${chat.id}`,
+          LANGUAGE: c.language,
+        },
+        USER: await userBlock(store, e.userId, false),
+      };
   }
 }
 

@@ -1,4 +1,5 @@
 import { applicationToken, issueTokens, tokenPayload } from '../domain/apps.js';
+import { viewedByOthers } from '../domain/messenger/reads.js';
 import { type Platform, portalDomain, restEndpoint } from '../domain/platform.js';
 import { botView } from '../format/bot.js';
 import { chatView } from '../format/chat.js';
@@ -32,7 +33,7 @@ export async function v2EventData(store: Store, ev: BotEvent): Promise<Record<st
       const data: Record<string, unknown> = {};
       if (ev.command) data.command = ev.command;
       Object.assign(data, {
-        message: messageView(message),
+        message: messageView(message, { viewedByOthers: (await viewedByOthers(store, message.chat_id, [message])).has(message.id) }),
         chat: chatObj,
         user: await userOf(e.kind === 'command.pressed' ? e.userId : message.author_id),
         language,
@@ -43,6 +44,22 @@ export async function v2EventData(store: Store, ev: BotEvent): Promise<Record<st
       return { messageId: e.messageId, chat: chatObj, user: await userOf(e.authorId), language };
     case 'chat.joined':
       return { dialogId: chatObj.dialogId, chat: chatObj, user: await userOf(e.byUserId), language };
+    case 'reaction.changed': {
+      const message = await store.messages.byId(e.messageId);
+      if (!message) return undefined;
+      const viewed = await viewedByOthers(store, message.chat_id, [message]);
+      return {
+        reaction: e.reaction,
+        action: e.action,
+        message: messageView(message, { viewedByOthers: viewed.has(message.id) }),
+        chat: chatObj,
+        user: await userOf(e.userId),
+        language,
+      };
+    }
+    case 'bot.contextGet':
+      // dialogId as the bot answers it: the person who opened a private dialog, `chat<N>` otherwise.
+      return { dialogId: chatObj.dialogId, context: e.context, chat: chatObj, user: await userOf(e.userId), language };
   }
 }
 

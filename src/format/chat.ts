@@ -15,6 +15,10 @@ export interface ChatViewOptions {
   members: MemberRow[];
   /** Events leave out the per-user fields (role, muteList) and the method-only ones (entities.md). */
   inEvent?: boolean;
+  /** The answer of the call that created the chat (imbot.v2.Chat.add: `isNew: true`). */
+  isNew?: boolean;
+  /** The viewer's first unread message (domain/messenger/reads.ts readState); null or absent: none. */
+  unreadId?: number | null;
 }
 
 /** The v2 Chat object (chat-bots-v2/entities.md#chat). */
@@ -42,13 +46,14 @@ export function chatView(chat: ChatRow, o: ChatViewOptions): Record<string, unkn
     permissions: {},
     parentChatId: null,
     parentMessageId: null,
-    isNew: false,
+    isNew: !!o.isNew,
     textFieldEnabled: chat.text_field_enabled ? 'Y' : 'N',
     backgroundId: chat.background_id,
   };
   if (o.inEvent) return view;
   Object.assign(view, {
-    role: !me ? 'none' : me.role,
+    // Chat::getRole: a reader without a relation (an open chat) is a guest.
+    role: !me ? 'guest' : me.user_id === (chat.owner_id || chat.author_id) ? 'owner' : me.role === 'owner' ? 'manager' : me.role,
     muteList: [],
     dateCreate: chat.created_at,
     lastMessageId: chat.last_message_id,
@@ -56,7 +61,7 @@ export function chatView(chat: ChatRow, o: ChatViewOptions): Record<string, unkn
     managerList: o.members.filter((m) => m.role === 'owner' || m.role === 'manager').map((m) => m.user_id),
     messageCount: chat.message_count,
     userCounter: o.members.length,
-    unreadId: null,
+    unreadId: o.unreadId ?? null,
     lastMessageViews: '',
     markedId: null,
     public: '',

@@ -7,8 +7,11 @@ import { parsePhpQuery } from '../util/php-params.js';
 import { errorBody, statusOf } from './error-status.js';
 import type { Gateway } from './gateway.js';
 import { readMultipart } from './multipart.js';
+import { registerFileRoutes } from './file-routes.js';
 import { registerOAuthRoutes } from './oauth-routes.js';
+import { registerControlRoutes } from '../console/control-routes.js';
 import { registerRestRoutes, sendError } from './rest-route.js';
+import { registerWeb } from '../web/plugin.js';
 
 export interface HttpOptions {
   logger: Logger;
@@ -123,5 +126,8 @@ export async function buildHttpApp(gw: Gateway, opts: HttpOptions): Promise<Fast
 
   registerRestRoutes(app, gw);
   registerOAuthRoutes(app, gw);
+  await registerControlRoutes(app, gw);
+  registerFileRoutes(app, gw.platform);
+  await registerWeb(app, gw);
   return app;
 }

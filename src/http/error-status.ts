@@ -11,6 +11,7 @@ const STATUS: Record<string, number> = {
   invalid_token: 401,
   authorization_error: 401,
   APPLICATION_NOT_FOUND: 401,
+  session_failed: 401,
   insufficient_scope: 403,
   ACCESS_DENIED: 403,
   WRONG_AUTH_TYPE: 403,
@@ -28,7 +29,7 @@ const STATUS: Record<string, number> = {
 
 /** Errors the protocol raises around a method (auth, scope, limits); a controller's own errors are all 400. */
 const PROTOCOL_CODES = new Set([
-  'NO_AUTH_FOUND', 'INVALID_CREDENTIALS', 'expired_token', 'invalid_token', 'authorization_error', 'APPLICATION_NOT_FOUND',
+  'NO_AUTH_FOUND', 'INVALID_CREDENTIALS', 'expired_token', 'invalid_token', 'authorization_error', 'APPLICATION_NOT_FOUND', 'session_failed',
   'insufficient_scope', 'WRONG_AUTH_TYPE', 'ERROR_METHOD_NOT_FOUND', 'OPERATION_TIME_LIMIT', 'QUERY_LIMIT_EXCEEDED',
   'INTERNAL_SERVER_ERROR',
 ]);

@@ -1,7 +1,9 @@
 import { type Avatar, parseAvatar, storeImage } from '../domain/bots/bots.js';
 import { addMembers, chatAllows, createGroupChat, removeMember } from '../domain/messenger/chats.js';
 import { colorCode } from '../domain/messenger/colors.js';
+import { changeNote } from '../domain/messenger/chat-notes.js';
 import { addMessage } from '../domain/messenger/messages.js';
+import { renameChat } from '../domain/messenger/chats.js';
 import { withEvents } from '../events/pipeline.js';
 import { dialogView } from './im.dialog.js';
 import type { MethodContext } from './registry.js';
@@ -129,7 +131,7 @@ export const imChatUserDelete = defineIm({
   async handler(ctx, p: Record<string, unknown>) {
     const userId = ctx.auth.userId;
     const chatId = chatIdParam(p);
-    return withEvents(ctx.platform, async (tx) => {
+    return withEvents(ctx.platform, async (tx, emit) => {
       const chat = await tx.chats.byId(chatId);
       if (chat && !chatAllows(chat, 'LEAVE')) throw E.deleteForbidden();
       const target = intval(p.USER_ID);
@@ -146,10 +148,47 @@ export const imChatUserDelete = defineIm({
         if (!manager || target === owner) throw E.deniedKick();
       }
       if (!(await tx.chats.member(chatId, target))) throw E.notInChat();
-      await removeMember(tx, chatId, target);
+      await removeMember(tx, emit, chatId, target, userId);
       return true;
     });
   },
 });
 
-export const imChatMethods = [imChatAdd, imChatGet, imChatUserAdd, imChatUserDelete];
+export const imChatUpdateTitle = defineIm({
+  name: 'im.chat.updateTitle',
+  docs: 'api-reference/chats/chat-update/im-chat-update-title.md',
+  params: imParams,
+  async handler(ctx, p: Record<string, unknown>) {
+    const userId = ctx.auth.userId;
+    const chatId = chatIdParam(p);
+    const title = (scalarText(p.TITLE) ?? '').trim();
+    if (!title) throw imError('TITLE_EMPTY', "Title can't be empty");
+    return withEvents(ctx.platform, async (tx, emit) => {
+      const chat = await tx.chats.byId(chatId);
+      if (chat && !chatAllows(chat, 'RENAME')) throw imError('ACCESS_ERROR', 'This chat cannot be renamed');
+      // CIMChat::Rename: a member of a group chat (manage_ui = member); the same title again changes nothing.
+      if (!chat || chat.type === 'P' || !(await tx.chats.member(chatId, userId))) throw imError('ACCESS_ERROR', 'Action unavailable');
+      if (chat.title === [...title].slice(0, 255).join('')) return true;
+      if (!(await renameChat(tx, chat, userId, title))) throw imError('ACCESS_ERROR', 'Action unavailable');
+      const renamed = (await tx.chats.byId(chatId))!;
+      await changeNote(tx, emit, renamed, userId, { title: renamed.title });
+      emit({ kind: 'chat.updated', chatId, byUserId: userId, fields: ['title'] });
+      return true;
+    });
+  },
+});
+
+export const imChatUserList = defineIm({
+  name: 'im.chat.user.list',
+  docs: 'api-reference/chats/chat-users/im-chat-user-list.md',
+  params: imParams,
+  async handler(ctx, p: Record<string, unknown>) {
+    const chatId = chatIdParam(p);
+    const members = await ctx.platform.store.chats.members(chatId);
+    // Only a member sees who else is in the chat (CIMChat::GetRelation after the access check).
+    if (!members.some((m) => m.user_id === ctx.auth.userId)) throw imError('ACCESS_ERROR', 'Action unavailable');
+    return members.map((m) => m.user_id);
+  },
+});
+
+export const imChatMethods = [imChatAdd, imChatGet, imChatUserAdd, imChatUserDelete, imChatUpdateTitle, imChatUserList];

@@ -1,7 +1,9 @@
 import type { Emit } from '../domain/messenger/events.js';
 import { canRead, chatAllows, privateChat } from '../domain/messenger/chats.js';
 import { addMessage, type ContentErrors, deleteMessage, updateMessage } from '../domain/messenger/messages.js';
+import { likeMessage } from '../domain/messenger/reactions.js';
 import { normalizeText } from '../domain/messenger/text.js';
+import type { Platform } from '../domain/platform.js';
 import { withEvents } from '../events/pipeline.js';
 import { messageParams } from '../format/message.js';
 import type { ChatRow } from '../store/repos/chats.js';
@@ -144,7 +146,8 @@ export const imMessageAdd = defineIm({
         attach: p.ATTACH,
         keyboard: p.KEYBOARD,
         menu: p.MENU,
-        system: isY(p.SYSTEM),
+        // SYSTEM=Y is forced to N under session auth (a person cannot post system messages).
+        system: isY(p.SYSTEM) && ctx.auth.type !== 'session',
         urlPreview: p.URL_PREVIEW === 'N' ? false : undefined,
         replyId,
         templateId,
@@ -236,4 +239,26 @@ export const imMessageCommand = defineIm({
   },
 });
 
-export const imMessageMethods = [imMessageAdd, imMessageUpdate, imMessageDelete, imMessageCommand];
+/**
+ * The classic "Like" toggle for `userId` (CIMMessenger::Like via im.message.like / imbot.message.like):
+ * ACTION `plus`, `minus` or anything else as `auto`; WITHOUT_CHANGES when nothing changed, also for a
+ * message that does not exist or is in a chat the user is not in.
+ */
+export async function likeCall(platform: Platform, userId: number, messageId: number, rawAction: unknown): Promise<true> {
+  if (messageId <= 0) throw E.messageIdError();
+  const lower = typeof rawAction === 'string' ? rawAction.toLowerCase() : '';
+  const action = lower === 'plus' || lower === 'minus' ? lower : 'auto';
+  const changed = await withEvents(platform, (tx, emit) => likeMessage(tx, emit, messageId, userId, action));
+  if (!changed) throw imError('WITHOUT_CHANGES', 'Action completed without changes');
+  return true;
+}
+
+export const imMessageLike = defineIm({
+  name: 'im.message.like',
+  docs: 'api-reference/chats/messages/im-message-like.md',
+  params: imParams,
+  // MESSAGE_ID wins over the older ID.
+  handler: (ctx, p: Record<string, unknown>) => likeCall(ctx.platform, ctx.auth.userId, intval(isset(p.MESSAGE_ID) ? p.MESSAGE_ID : p.ID), p.ACTION),
+});
+
+export const imMessageMethods = [imMessageAdd, imMessageUpdate, imMessageDelete, imMessageCommand, imMessageLike];

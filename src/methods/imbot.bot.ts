@@ -15,6 +15,7 @@ type Params = Record<string, unknown>;
  */
 export const imbotRegister = defineImbot({
   name: 'imbot.register',
+  session: false,
   docs: `${DOCS}/imbot-register.md`,
   // The result is the bot id itself (the example bot reads $result['result']).
   handler: (ctx, p: Params) => registerV1Bot(ctx.platform, ctx.auth, p, v1OwnerKey(ctx.auth, p)),
@@ -22,6 +23,7 @@ export const imbotRegister = defineImbot({
 
 export const imbotUnregister = defineImbot({
   name: 'imbot.unregister',
+  session: false,
   docs: `${DOCS}/imbot-unregister.md`,
   async handler(ctx, p: Params) {
     const key = v1OwnerKey(ctx.auth, p);
@@ -34,6 +36,7 @@ export const imbotUnregister = defineImbot({
 
 export const imbotUpdate = defineImbot({
   name: 'imbot.update',
+  session: false,
   docs: `${DOCS}/imbot-update.md`,
   async handler(ctx, p: Params) {
     const key = v1OwnerKey(ctx.auth, p);
@@ -46,6 +49,7 @@ export const imbotUpdate = defineImbot({
 /** imbot.bot.list: every bot of the portal (network bots excepted), keyed by id; `[]` when there is none. */
 export const imbotBotList = defineImbot({
   name: 'imbot.bot.list',
+  session: false,
   docs: `${DOCS}/imbot-bot-list.md`,
   async handler(ctx) {
     const store = ctx.platform.store;

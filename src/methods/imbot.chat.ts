@@ -53,16 +53,22 @@ const E = {
 
 /** The bot the call acts as (CLIENT_ID / BOT_ID checks of getBotId). */
 
-/** Applies a bot's change to chat `chatId` in one transaction; a missing chat or a refused change is `failed`. */
+/**
+ * Applies a bot's change to chat `chatId` in one transaction; a missing chat or a refused change is
+ * `failed`. A change made is reported as `chat.updated` naming `fields`.
+ */
 function changeChat(
   ctx: MethodContext,
+  bot: BotRow,
   chatId: number,
+  fields: string[],
   failed: () => ApiError,
   change: (tx: Store, chat: ChatRow) => Promise<boolean>,
 ): Promise<true> {
-  return ctx.platform.store.transaction(async (tx) => {
+  return withEvents(ctx.platform, async (tx, emit) => {
     const chat = await tx.chats.byId(chatId);
     if (!chat || !(await change(tx, chat))) throw failed();
+    emit({ kind: 'chat.updated', chatId, byUserId: bot.id, fields });
     return true as const;
   });
 }
@@ -99,7 +105,7 @@ export const imbotChatSetOwner = defineImbot({
     const userId = intval(p.USER_ID);
     if (userId <= 0) throw E.userIdEmpty();
     const bot = await v1Bot(ctx, p);
-    return changeChat(ctx, chatId, E.ownerFailed, (tx, chat) => setChatOwner(tx, chat, bot.id, userId));
+    return changeChat(ctx, bot, chatId, ['owner'], E.ownerFailed, (tx, chat) => setChatOwner(tx, chat, bot.id, userId));
   },
 });
 
@@ -113,7 +119,7 @@ export const imbotChatSetManager = defineImbot({
     const isManager = !(isset(p.IS_MANAGER) && p.IS_MANAGER === 'N');
     if (userId <= 0) throw E.userIdEmpty();
     const bot = await v1Bot(ctx, p);
-    return changeChat(ctx, chatId, E.managerFailed, (tx, chat) => setChatManager(tx, chat, bot.id, userId, isManager));
+    return changeChat(ctx, bot, chatId, ['managerList'], E.managerFailed, (tx, chat) => setChatManager(tx, chat, bot.id, userId, isManager));
   },
 });
 
@@ -128,7 +134,7 @@ export const imbotChatUpdateColor = defineImbot({
     const color = safeColor(p.COLOR);
     if (!color) throw E.wrongColor();
     const bot = await v1Bot(ctx, p);
-    return changeChat(ctx, chatId, E.colorFailed, (tx, chat) => setChatColor(tx, chat, bot.id, color));
+    return changeChat(ctx, bot, chatId, ['color'], E.colorFailed, (tx, chat) => setChatColor(tx, chat, bot.id, color));
   },
 });
 
@@ -140,11 +146,11 @@ export const imbotChatUpdateTitle = defineImbot({
     const title = typeof p.TITLE === 'string' ? p.TITLE.trim() : typeof p.TITLE === 'number' ? String(p.TITLE) : '';
     if (isEmpty(title)) throw E.titleEmpty();
     const bot = await v1Bot(ctx, p);
-    return ctx.platform.store.transaction(async (tx) => {
+    return withEvents(ctx.platform, async (tx, emit) => {
       const chat = await tx.chats.byId(chatId);
       if (chat && !chatAllows(chat, 'RENAME')) throw E.cannotRename();
       // CIMChat::Rename's own refusal (not a member, no such chat) is not reported: the call answers true.
-      if (chat) await renameChat(tx, chat, bot.id, title);
+      if (chat && (await renameChat(tx, chat, bot.id, title))) emit({ kind: 'chat.updated', chatId, byUserId: bot.id, fields: ['title'] });
       return true;
     });
   },
@@ -169,7 +175,11 @@ export const imbotChatUpdateAvatar = defineImbot({
       throw E.avatarType();
     }
     if (!avatar) throw E.avatarType();
-    await store.chats.update(chat.id, { avatar: storeImage(ctx.platform, `chat${chat.id}`, avatar) });
+    const url = storeImage(ctx.platform, `chat${chat.id}`, avatar);
+    await withEvents(ctx.platform, async (tx, emit) => {
+      await tx.chats.update(chat.id, { avatar: url });
+      emit({ kind: 'chat.updated', chatId: chat.id, byUserId: bot.id, fields: ['avatar'] });
+    });
     return true;
   },
 });
@@ -204,7 +214,7 @@ export const imbotChatUserAdd = defineImbot({
  * that lets its owner leave; excluding someone else needs the bot to own the chat and them to be in it.
  */
 async function deleteUser(ctx: MethodContext, bot: BotRow, chatId: number, target: number, failed: () => ApiError): Promise<true> {
-  return ctx.platform.store.transaction(async (tx) => {
+  return withEvents(ctx.platform, async (tx, emit) => {
     const chat = await tx.chats.byId(chatId);
     if (!chat || chat.type === 'P' || !(await tx.chats.member(chat.id, bot.id))) throw failed();
     const owner = chatOwnerId(chat);
@@ -212,7 +222,7 @@ async function deleteUser(ctx: MethodContext, bot: BotRow, chatId: number, targe
       if (bot.id === owner && !chatAllows(chat, 'LEAVE_OWNER')) throw E.leaveOwnerForbidden();
     } else if (bot.id !== owner) throw failed();
     if (!(await tx.chats.member(chat.id, target))) throw failed();
-    await removeMember(tx, chat.id, target);
+    await removeMember(tx, emit, chat.id, target, bot.id);
     return true as const;
   });
 }

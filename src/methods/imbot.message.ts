@@ -1,7 +1,7 @@
 import { ApiError } from '../domain/errors.js';
 import { chatAllows, Chats, privateChat, resolveDialog } from '../domain/messenger/chats.js';
 import type { Emit } from '../domain/messenger/events.js';
-import { addMessage, type ContentErrors, deleteMessage, likeMessage, updateMessage } from '../domain/messenger/messages.js';
+import { addMessage, type ContentErrors, deleteMessage, updateMessage } from '../domain/messenger/messages.js';
 import { normalizeText } from '../domain/messenger/text.js';
 import { fullName } from '../domain/users.js';
 import { withEvents } from '../events/pipeline.js';
@@ -11,7 +11,7 @@ import type { ChatRow } from '../store/repos/chats.js';
 import type { MessageRow } from '../store/repos/messages.js';
 import type { Store } from '../store/store.js';
 import { defineImbot, imError, intval, isChatId, isDialogId, isEmpty, isset, isY, V1_CONTENT_ERRORS, v1Bot } from './im-common.js';
-import { EDIT_PERIOD_SECONDS } from './im.message.js';
+import { EDIT_PERIOD_SECONDS, likeCall } from './im.message.js';
 
 const DOCS = 'api-reference/chat-bots/outdated/messages';
 
@@ -174,13 +174,7 @@ export const imbotMessageLike = defineImbot({
   docs: `${DOCS}/imbot-message-like.md`,
   async handler(ctx, p: Params) {
     const bot = await v1Bot(ctx, p);
-    const id = intval(p.MESSAGE_ID);
-    if (id <= 0) throw E.messageIdError();
-    const raw = typeof p.ACTION === 'string' ? p.ACTION.toLowerCase() : '';
-    const action = raw === 'plus' || raw === 'minus' ? raw : 'auto';
-    const changed = await ctx.platform.store.transaction((tx) => likeMessage(tx, id, bot.id, action));
-    if (!changed) throw E.withoutChanges();
-    return true;
+    return likeCall(ctx.platform, bot.id, intval(p.MESSAGE_ID), p.ACTION);
   },
 });
 

@@ -24,6 +24,7 @@ function upperCaseKeys(raw: Record<string, unknown>): Record<string, unknown> {
 /** The checks every call goes through, top-level or inside batch, before its handler runs. */
 export async function invokeMethod(ctx: MethodContext, def: MethodDef, raw: Record<string, unknown>): Promise<unknown> {
   if (def.auth === 'oauth' && ctx.auth.type !== 'oauth') throw Errors.wrongAuthType();
+  if (def.session === false && ctx.auth.type === 'session') throw Errors.wrongAuthTypeSession();
   if (!scopeGranted(def.scope, ctx.auth.scopes)) throw Errors.insufficientScope(ctx.auth.type, ctx.inBatch);
   const params = parseParams(def, raw);
   return def.handler(ctx, params);

@@ -10,6 +10,10 @@ export interface MethodContext {
   registry: MethodRegistry;
   /** True inside a batch sub-call. */
   inBatch: boolean;
+  /** Aborts when the client disconnects; given to methods that hold the call (`holds`). */
+  signal?: AbortSignal;
+  /** Reports time spent held waiting (long poll), which the operating-time limit does not count. */
+  idle?(ms: number): void;
   /** Runs another method as the same caller, with all the per-call checks (used by batch). */
   subCall(name: string, params: Record<string, unknown>, start: number): Promise<SubCallResult>;
 }
@@ -50,6 +54,8 @@ export interface MethodDef<S extends z.ZodType = z.ZodType> {
   handler: (ctx: MethodContext, params: z.output<S>) => unknown;
   /** `oauth`: only applications may call it; webhooks get WRONG_AUTH_TYPE. */
   auth?: 'any' | 'oauth';
+  /** false: refused under the web messenger's session auth with WRONG_AUTH_TYPE (pages that say so). */
+  session?: boolean;
   /** false: refused inside batch with ERROR_BATCH_METHOD_NOT_ALLOWED. */
   batch?: boolean;
   /** v1 methods read top-level parameter names case-insensitively (array_change_key_case CASE_UPPER). */
@@ -61,6 +67,8 @@ export interface MethodDef<S extends z.ZodType = z.ZodType> {
   controller?: boolean;
   /** HTTP statuses this method's page documents where they differ from the general table. */
   errorStatus?: Record<string, number>;
+  /** May hold the call open waiting for events (long poll): gets `ctx.signal` for client disconnects. */
+  holds?: boolean;
   /** The page in b24restdocs that specifies it (for the coverage table). */
   docs?: string;
 }

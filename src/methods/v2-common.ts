@@ -2,6 +2,11 @@ import { z } from 'zod';
 import { normalizeBoolean } from '../util/bool.js';
 import { ownerKey, requireOwnedBot } from '../domain/bots/owner.js';
 import { ApiError } from '../domain/errors.js';
+import { resolveDialog } from '../domain/messenger/chats.js';
+import type { Emit } from '../domain/messenger/events.js';
+import { MessageAccess } from '../domain/messenger/reads.js';
+import type { ChatRow } from '../store/repos/chats.js';
+import type { Store } from '../store/store.js';
 import type { BotRow } from '../store/repos/bots.js';
 import { flag } from './params.js';
 import { defineMethod, type MethodContext, type MethodDef } from './registry.js';
@@ -32,6 +37,16 @@ export async function ownedBot(ctx: MethodContext, params: Record<string, unknow
   const key = ownerKey(ctx.auth, params);
   const bot = await requireOwnedBot(ctx.platform.store, key, params);
   return { bot, key };
+}
+
+/**
+ * The chat `dialogId` names for the bot, which must be a member of it (Chat.Message.read, InputAction.notify,
+ * TextField.enabled: `ACCESS_DENIED` "Access denied"). A private dialog is created on first use.
+ */
+export async function botMemberChat(tx: Store, emit: Emit, botId: number, dialogId: unknown): Promise<ChatRow> {
+  const chat = await resolveDialog(tx, emit, botId, dialogId);
+  if (!(await tx.chats.member(chat.id, botId))) throw MessageAccess.chatDenied();
+  return chat;
 }
 
 /** `fields` of v2 methods: camelCase names, or UPPER_SNAKE (the platform converts the top level). */

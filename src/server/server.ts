@@ -17,7 +17,12 @@ import { openSqlite } from '../store/db.js';
 import { Store } from '../store/store.js';
 import { WebhookDispatcher } from '../events/dispatcher.js';
 import { LiveBus } from '../events/live.js';
+import { FeedWaiters } from '../events/waiters.js';
 import { unixNow } from '../util/time.js';
+import { ConsoleObserver } from '../console/console-observer.js';
+import { Inspector } from '../console/inspector.js';
+import { applySeed, readSeedFileText } from '../console/seed.js';
+import type { SeedResult } from '../console/seed-schema.js';
 
 export interface ServerOptions {
   host: string;
@@ -37,6 +42,14 @@ export interface ServerOptions {
   bodyLimit: number;
   logLevel: string;
   deliveryTimeoutMs: number;
+  /** Delays (seconds) before webhook retries when a bot's delivery options name none (tests shorten them). */
+  deliveryBackoffSeconds: number[];
+  /** Lifetime of file download links, seconds (File.download; 3600 when absent). */
+  fileLinkTtlSeconds?: number;
+  /** Entries the console's inspector keeps (calls and events, a ring); 0 turns recording off. Default 5000. */
+  inspectorSize?: number;
+  /** A seed document (JSON or YAML file) applied at start, as POST /_imbot/seed would (src/console/seed.ts). */
+  seed?: string;
   /** Additional methods served beside the built-in ones (embedding and protocol tests). */
   extraMethods?: MethodDef<any>[];
 }
@@ -55,6 +68,7 @@ export const defaultServerOptions: ServerOptions = {
   bodyLimit: 200 * 1024 * 1024,
   logLevel: 'info',
   deliveryTimeoutMs: 10_000,
+  deliveryBackoffSeconds: [10, 60],
 };
 
 export interface RunningServer {
@@ -66,6 +80,8 @@ export interface RunningServer {
   dataDir: string;
   platform: Platform;
   gateway: Gateway;
+  /** What `seed` created (ids, tokens, URLs). */
+  seeded?: SeedResult;
   close(): Promise<void>;
 }
 
@@ -105,12 +121,15 @@ export async function openPlatform(o: ServerOptions): Promise<OpenedPlatform> {
       box,
       memberId: boot.memberId,
       live: new LiveBus(),
+      waiters: new FeedWaiters(),
       dataDir: o.data === ':memory:' ? undefined : dataDirOf(o.data),
       config: {
         publicUrl: (o.publicUrl ?? `http://${o.host}:${o.port}`).replace(/\/+$/, ''),
         accessTokenTtl: o.accessTokenTtl,
         refreshTokenTtl: 180 * 24 * 3600,
         deliveryTimeoutMs: o.deliveryTimeoutMs,
+        deliveryBackoffSeconds: o.deliveryBackoffSeconds,
+        fileLinkTtl: o.fileLinkTtlSeconds,
       },
     };
     return { platform, boot, checkpointInBackground: () => opened.checkpointInBackground(), close: () => opened.close() };
@@ -127,6 +146,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   const { platform, boot, checkpointInBackground, close: closeDb } = await openPlatform(o);
   const dispatcher = new WebhookDispatcher(platform, logger);
   platform.dispatcher = dispatcher;
+  platform.observer = new ConsoleObserver(new Inspector(o.inspectorSize ?? 5000));
   const registry = buildRegistry(o.extraMethods);
   const gateway: Gateway = {
     platform,
@@ -164,10 +184,20 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   const httpsUrl = httpsApp ? `https://${hostForUrl}:${portOf(httpsApp)}` : undefined;
   platform.config.publicUrl = (o.publicUrl ?? httpUrl).replace(/\/+$/, '');
   await dispatcher.resumePending();
+  let seeded: SeedResult | undefined;
+  try {
+    if (o.seed) seeded = await applySeed(gateway, readSeedFileText(o.seed));
+  } catch (e) {
+    // A broken seed stops the start (a test run should not go on against a half-seeded portal).
+    await Promise.allSettled(apps.map((a) => a.close()));
+    await dispatcher.close();
+    await closeDb();
+    throw e;
+  }
   // Fetch-queue retention: events older than 24 h are dropped (EventService::cleanAgent); dead tokens go too.
   const retention = setInterval(() => {
     const now = unixNow();
-    void Promise.all([platform.store.events.dropOlderThan(now - 24 * 3600), platform.store.tokens.deleteExpired(now)]).catch((err) =>
+    void Promise.all([platform.store.events.dropOlderThan(now - 24 * 3600), platform.store.tokens.deleteExpired(now), platform.store.webSessions.deleteExpired(now)]).catch((err) =>
       logger.error({ err }, 'cleanup failed'),
     );
   }, 3600_000);
@@ -186,12 +216,15 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     dataDir,
     platform,
     gateway,
+    seeded,
     async close() {
       if (closed) return;
       closed = true;
       ready = false;
       // Fastify's close lets in-flight requests finish before the database goes away.
       clearInterval(retention);
+      // Held long polls answer now instead of keeping the listeners open until their wait ends.
+      platform.waiters?.releaseAll();
       await Promise.allSettled(apps.map((a) => a.close()));
       await dispatcher.close();
       await closeDb();

@@ -153,6 +153,19 @@ export interface ChatMemberTable {
   /** First message id the member may see (0: the whole history). */
   start_id: Generated<number>;
   joined_at: string;
+  /** Highest message id the member has been shown (views survive im.dialog.unread) (006). */
+  viewed_id: Generated<number>;
+}
+
+/** A reaction of one user on one message (006). */
+export interface MessageReactionTable {
+  id: Generated<number>;
+  message_id: number;
+  chat_id: number;
+  user_id: number;
+  /** camelCase code: like, faceWithTearsOfJoy… */
+  reaction: string;
+  created_at: string;
 }
 
 export interface MessageTable {
@@ -217,6 +230,25 @@ export interface DeliveryTable {
   error: Generated<string>;
   created_at: string;
   delivered_at: string | null;
+  /** Epoch ms when a pending delivery is due; null = now (009). */
+  next_attempt_at: Generated<number | null>;
+}
+
+/** A person subscribed to the im.v2 event feed (009). */
+export interface FeedSubscriptionTable {
+  user_id: number;
+  created_at: string;
+}
+
+/** Webhook retries and signature for one bot or one application (009). */
+export interface DeliveryOptionsTable {
+  id: Generated<number>;
+  bot_id: number | null;
+  app_id: number | null;
+  retries: number;
+  backoff: string;
+  hmac_secret: string;
+  updated_at: string;
 }
 
 /** A chat application of imbot.app.register (b_im_app). */
@@ -249,6 +281,43 @@ export interface ChatAppLangTable {
   copyright: Generated<string>;
 }
 
+/** A signed-in browser of the web messenger (010). */
+export interface WebSessionTable {
+  id: Generated<number>;
+  token_hash: string;
+  user_id: number;
+  csrf: string;
+  expires: number;
+  created_at: string;
+}
+
+/** A one-time sign-in link (010). */
+export interface LoginLinkTable {
+  token_hash: string;
+  user_id: number;
+  expires: number;
+  created_at: string;
+}
+
+/** A file uploaded into a chat (008). */
+export interface FileTable {
+  id: Generated<number>;
+  chat_id: number;
+  author_id: number;
+  message_id: Generated<number>;
+  name: string;
+  extension: Generated<string>;
+  type: Generated<string>;
+  mime: Generated<string>;
+  size: number;
+  image_width: number | null;
+  image_height: number | null;
+  sha256: string;
+  storage_key: string | null;
+  content: Buffer | null;
+  created_at: string;
+}
+
 export interface Database {
   portal: PortalTable;
   users: UserTable;
@@ -261,11 +330,17 @@ export interface Database {
   chats: ChatTable;
   chat_members: ChatMemberTable;
   messages: MessageTable;
+  message_reactions: MessageReactionTable;
+  files: FileTable;
   commands: CommandTable;
   command_langs: CommandLangTable;
   bot_tokens: BotTokenTable;
   event_queue: EventQueueTable;
   deliveries: DeliveryTable;
+  feed_subscriptions: FeedSubscriptionTable;
+  delivery_options: DeliveryOptionsTable;
   chat_apps: ChatAppTable;
   chat_app_langs: ChatAppLangTable;
+  web_sessions: WebSessionTable;
+  login_links: LoginLinkTable;
 }

@@ -6,9 +6,15 @@ import { BotRepo } from './repos/bots.js';
 import { ChatAppRepo } from './repos/chat-apps.js';
 import { ChatRepo } from './repos/chats.js';
 import { CommandRepo } from './repos/commands.js';
+import { DeliveryOptionsRepo } from './repos/delivery-options.js';
 import { EventRepo } from './repos/events.js';
+import { FeedSubscriptionRepo } from './repos/feed-subscriptions.js';
 import { MessageRepo } from './repos/messages.js';
+import { ReactionRepo } from './repos/reactions.js';
+import { ReadRepo } from './repos/reads.js';
+import { FileRepo } from './repos/files.js';
 import { WebhookRepo } from './repos/webhooks.js';
+import { WebSessionRepo } from './repos/web-sessions.js';
 
 /**
  * The one storage interface the domain sees. Every query is written once with Kysely, so a
@@ -23,17 +29,29 @@ export class Store {
   readonly bots: BotRepo;
   readonly chats: ChatRepo;
   readonly messages: MessageRepo;
+  readonly reactions: ReactionRepo;
+  readonly reads: ReadRepo;
+  readonly files: FileRepo;
   readonly commands: CommandRepo;
   readonly events: EventRepo;
+  readonly feedSubscriptions: FeedSubscriptionRepo;
+  readonly deliveryOptions: DeliveryOptionsRepo;
   readonly chatApps: ChatAppRepo;
+  readonly webSessions: WebSessionRepo;
 
   constructor(readonly db: Db) {
     this.bots = new BotRepo(db);
     this.chats = new ChatRepo(db);
     this.messages = new MessageRepo(db);
+    this.reactions = new ReactionRepo(db);
+    this.reads = new ReadRepo(db);
+    this.files = new FileRepo(db);
     this.commands = new CommandRepo(db);
     this.events = new EventRepo(db);
+    this.feedSubscriptions = new FeedSubscriptionRepo(db);
+    this.deliveryOptions = new DeliveryOptionsRepo(db);
     this.chatApps = new ChatAppRepo(db);
+    this.webSessions = new WebSessionRepo(db);
     this.users = new UserRepo(db);
     this.webhooks = new WebhookRepo(db);
     this.apps = new AppRepo(db);

@@ -106,6 +106,8 @@ export interface ReceivedPost {
   path: string;
   query: URLSearchParams;
   contentType: string;
+  /** Request headers, lower-cased (the optional X-Imbot-Signature pair of delivery options). */
+  headers: import('node:http').IncomingHttpHeaders;
   raw: string;
   body: any;
 }
@@ -118,6 +120,8 @@ export interface ReceivedPost {
 export class FormReceiver {
   readonly posts: ReceivedPost[] = [];
   onPost?: (post: ReceivedPost) => unknown;
+  /** How to answer a POST (recorded first): an HTTP status, or 'close' to drop the connection unanswered. Default 200. */
+  answer?: (post: ReceivedPost) => number | 'close';
   private server?: import('node:http').Server;
   private base = '';
 
@@ -134,11 +138,18 @@ export class FormReceiver {
           path: u.pathname,
           query: u.searchParams,
           contentType: String(req.headers['content-type'] ?? ''),
+          headers: req.headers,
           raw,
           body: qs.parse(raw, { depth: 20, parseArrays: false, parameterLimit: 100_000 }),
         };
         this.posts.push(post);
-        res.end('ok');
+        const answer = this.answer?.(post) ?? 200;
+        if (answer === 'close') {
+          req.socket.destroy();
+          return;
+        }
+        res.statusCode = answer;
+        res.end(answer < 300 ? 'ok' : 'failed');
         if (this.onPost) void Promise.resolve().then(() => this.onPost!(post));
       });
     });

@@ -3,6 +3,7 @@ import type { ChatRow } from '../../store/repos/chats.js';
 import { isoDate } from '../../util/time.js';
 import { ApiError } from '../errors.js';
 import { autoColor } from './colors.js';
+import { creationNotes } from './chat-notes.js';
 import type { Emit } from './events.js';
 
 export const Chats = {
@@ -68,6 +69,10 @@ export interface NewGroupChat {
   entityType?: string;
   entityId?: string;
   memberIds: number[];
+  /** Who creates the chat (default the owner): the inviter in the join event and in the notes. */
+  actorId?: number;
+  /** Write the platform's system notes (created, owner assigned, invited) and post the description. */
+  notes?: boolean;
 }
 
 export async function createGroupChat(store: Store, emit: Emit, input: NewGroupChat): Promise<ChatRow> {
@@ -86,7 +91,11 @@ export async function createGroupChat(store: Store, emit: Emit, input: NewGroupC
   if (input.color) await store.chats.update(chat.id, { color: input.color });
   else await store.chats.update(chat.id, { color: autoColor(chat.id) });
   await store.chats.addMember({ chat_id: chat.id, user_id: input.ownerId, role: 'owner', joined_at: now });
-  await addMembers(store, emit, chat.id, input.memberIds.filter((id) => id !== input.ownerId), input.ownerId);
+  // Everyone is reported as joining, the owner too (GroupChat::add → sendEventUsersAdd): a bot that
+  // creates or is given a chat hears ONIMBOTJOINCHAT.
+  const others = input.memberIds.filter((id) => id !== input.ownerId);
+  const actorId = input.actorId ?? input.ownerId;
+  await addMembers(store, emit, chat.id, others, actorId, { alsoJoined: [input.ownerId] });
   if (!input.title) {
     const members = await store.chats.members(chat.id);
     const names: string[] = [];
@@ -96,7 +105,9 @@ export async function createGroupChat(store: Store, emit: Emit, input: NewGroupC
     }
     await store.chats.update(chat.id, { title: names.join(', ') });
   }
-  return (await store.chats.byId(chat.id))!;
+  const created = (await store.chats.byId(chat.id))!;
+  if (input.notes) await creationNotes(store, emit, created, actorId, others.filter((id) => id !== actorId));
+  return created;
 }
 
 /**
@@ -109,7 +120,7 @@ export async function addMembers(
   chatId: number,
   userIds: number[],
   byUserId: number,
-  opts: { hideHistory?: boolean } = {},
+  opts: { hideHistory?: boolean; alsoJoined?: number[] } = {},
 ): Promise<number[]> {
   const added: number[] = [];
   const now = isoDate();
@@ -121,21 +132,33 @@ export async function addMembers(
     await store.chats.addMember({ chat_id: chatId, user_id: id, role: 'member', joined_at: now, start_id: startId });
     added.push(id);
   }
-  if (added.length) emit({ kind: 'chat.joined', chatId, userIds: added, byUserId });
+  const joined = [...(opts.alsoJoined ?? []), ...added];
+  if (joined.length) emit({ kind: 'chat.joined', chatId, userIds: joined, byUserId });
   return added;
 }
 
 /**
- * Takes a user out of a chat (kicked or leaving); an owner who leaves hands the chat to the longest
- * standing member. Bots are told nothing: there is no leave event.
+ * Takes a user out of a chat (kicked by `byUserId`, or leaving when that is the user), reported as
+ * `chat.left`. An owner who goes hands the chat to the longest-standing active person still in it
+ * (Chat::changeAuthor skips bots); failing that to any remaining member.
  */
-export async function removeMember(store: Store, chatId: number, userId: number): Promise<void> {
+export async function removeMember(store: Store, emit: Emit, chatId: number, userId: number, byUserId: number): Promise<void> {
   await store.chats.removeMember(chatId, userId);
+  emit({ kind: 'chat.left', chatId, userIds: [userId], byUserId });
   const chat = await store.chats.byId(chatId);
-  if (chat && chat.type !== 'P' && chat.owner_id === userId) {
-    const heir = (await store.chats.members(chatId))[0];
+  if (chat && chat.type !== 'P' && chatOwnerId(chat) === userId) {
+    const rest = await store.chats.members(chatId);
+    let heir = rest[0];
+    for (const m of rest) {
+      const u = await store.users.byId(m.user_id);
+      if (u?.active && u.external_auth_id !== 'bot') {
+        heir = m;
+        break;
+      }
+    }
     await store.chats.update(chatId, { owner_id: heir?.user_id ?? 0 });
     if (heir) await store.chats.setRole(chatId, heir.user_id, 'owner');
+    emit({ kind: 'chat.updated', chatId, byUserId, fields: ['owner'] });
   }
 }
 

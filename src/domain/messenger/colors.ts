@@ -31,3 +31,9 @@ export function colorCode(input: unknown): string | undefined {
 export const autoColor = (id: number) => CODES[id % CODES.length];
 
 export const colorHex = (code: string, id: number) => COLORS[code] ?? COLORS[autoColor(id)];
+
+/** A palette colour's name as people read it in the chat ("Light blue" for lightBlue). */
+export function colorLabel(code: string): string {
+  const words = code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

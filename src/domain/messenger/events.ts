@@ -17,7 +17,7 @@ export type DomainEvent =
   /** A reaction was put on or taken off a message. */
   | { kind: 'reaction.changed'; chatId: number; messageId: number; userId: number; reaction: string; action: 'add' | 'delete' }
   /** Ephemeral: someone is typing (or another input action) for `duration` seconds; never stored. */
-  | { kind: 'chat.inputAction'; chatId: number; userId: number; action: string; duration: number }
+  | { kind: 'chat.inputAction'; chatId: number; userId: number; action: string; duration: number; statusMessageCode?: string | null }
   /** A person opened a dialog with the bot carrying a BOT_CONTEXT payload (ONIMBOTV2CONTEXTGET). */
   | { kind: 'bot.contextGet'; chatId: number; botId: number; userId: number; context: unknown }
   | { kind: 'command.pressed'; chatId: number; messageId: number; userId: number; botId: number; commandId: number; params: string }

@@ -47,6 +47,10 @@ export interface MessageContent {
   menu?: unknown;
   system?: boolean;
   urlPreview?: boolean;
+  /** Uploaded files the message carries (params FILE_ID); such a message may have no text. */
+  fileIds?: number[];
+  /** The platform's event code of a system note (params CODE, e.g. CHAT_JOIN, CHAT_LEAVE; NOTIFY=N). */
+  systemCode?: string;
   replyId?: number;
   templateId?: string;
   /** The bot keyboard COMMAND buttons go to; default the author. 0: the keyboard's own BOT_ID. */
@@ -87,6 +91,8 @@ function buildParams(c: MessageContent, botId: number): Record<string, unknown> 
     if (menu) params.MENU = menu;
   }
   if (c.urlPreview === false) params.URL_PREVIEW = 'N';
+  if (c.fileIds?.length) params.FILE_ID = c.fileIds;
+  if (c.systemCode) Object.assign(params, { CODE: [c.systemCode], NOTIFY: 'N' });
   return params;
 }
 
@@ -104,7 +110,7 @@ export async function addMessage(store: Store, emit: Emit, input: AddMessageInpu
     if (dup) return dup;
   }
   const params = buildParams(input, input.botId ?? input.authorId);
-  if (!text && !params.ATTACH) throw (input.errors?.empty ?? Messages.empty)();
+  if (!text && !params.ATTACH && !params.FILE_ID) throw (input.errors?.empty ?? Messages.empty)();
   if (input.replyId) {
     const reply = await store.messages.byId(input.replyId);
     if (!reply || reply.chat_id !== input.chat.id) throw Messages.replyError();
@@ -172,7 +178,7 @@ export async function updateMessage(store: Store, emit: Emit, message: MessageRo
     }
   }
   if (input.urlPreview === false) params.URL_PREVIEW = 'N';
-  if (input.requireContent !== false && !text && !params.ATTACH) throw (errors.empty ?? Messages.empty)();
+  if (input.requireContent !== false && !text && !params.ATTACH && !params.FILE_ID) throw (errors.empty ?? Messages.empty)();
   if (input.editedFlag !== null) params.IS_EDITED = input.editedFlag ?? 'Y';
   await store.messages.update(message.id, { text, params: JSON.stringify(params), updated_at: isoDate() });
   emit({ kind: 'message.updated', chatId: message.chat_id, messageId: message.id, authorId: message.author_id });
@@ -193,19 +199,3 @@ export async function deleteMessage(store: Store, emit: Emit, message: MessageRo
   emit({ kind: 'message.deleted', chatId: message.chat_id, messageId: message.id, authorId: message.author_id, snapshot: message });
 }
 
-/**
- * CIMMessenger::Like: `plus` sets the user's like, `minus` removes it, `auto` toggles it (stored in the
- * LIKE message param). Refused (false) for a message the user's chat membership does not cover, or
- * when nothing would change.
- */
-export async function likeMessage(store: Store, messageId: number, userId: number, action: 'auto' | 'plus' | 'minus'): Promise<boolean> {
-  const message = messageId > 0 ? await store.messages.byId(messageId) : undefined;
-  if (!message || !(await store.chats.member(message.chat_id, userId))) return false;
-  const params: Record<string, unknown> = JSON.parse(message.params || '{}');
-  const likes = Array.isArray(params.LIKE) ? (params.LIKE as unknown[]).map(Number) : [];
-  const liked = likes.includes(userId);
-  if ((liked && action === 'plus') || (!liked && action === 'minus')) return false;
-  params.LIKE = liked ? likes.filter((id) => id !== userId) : [...likes, userId];
-  await store.messages.update(message.id, { params: JSON.stringify(params) });
-  return true;
-}

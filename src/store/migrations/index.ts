@@ -4,6 +4,10 @@ import * as m002 from './002_messenger.js';
 import * as m003 from './003_bot_tokens.js';
 import * as m004 from './004_member_start.js';
 import * as m005 from './005_chat_apps.js';
+import * as m006 from './006_reactions_reads.js';
+import * as m008 from './008_files.js';
+import * as m009 from './009_event_feed.js';
+import * as m010 from './010_web_sessions.js';
 
 // Migrations are listed in code (not read from a folder) so that the compiled package and
 // the test runner see the same set, whatever the working directory.
@@ -13,6 +17,10 @@ const migrations: Record<string, Migration> = {
   '003_bot_tokens': m003,
   '004_member_start': m004,
   '005_chat_apps': m005,
+  '006_reactions_reads': m006,
+  '008_files': m008,
+  '009_event_feed': m009,
+  '010_web_sessions': m010,
 };
 
 export const migrationProvider: MigrationProvider = {

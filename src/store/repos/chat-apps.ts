@@ -17,6 +17,11 @@ export class ChatAppRepo {
     return this.db.selectFrom('chat_apps').selectAll().where('bot_id', '=', botId).where('code', '=', code).executeTakeFirst();
   }
 
+  /** Every registered application (the messenger's text panel lists them by context). */
+  all(): Promise<ChatAppRow[]> {
+    return this.db.selectFrom('chat_apps').selectAll().where('registered', '=', 1).orderBy('id').execute();
+  }
+
   byBot(botId: number): Promise<ChatAppRow[]> {
     return this.db.selectFrom('chat_apps').selectAll().where('bot_id', '=', botId).orderBy('id').execute();
   }

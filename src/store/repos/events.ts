@@ -55,16 +55,14 @@ export class EventRepo {
     await this.db.deleteFrom('event_queue').where('bot_id', 'in', botIds).where('id', '<', offset).execute();
   }
 
-  read(botIds: number[], offset: number, limit: number): Promise<QueuedEventRow[]> {
+  async read(botIds: number[], offset: number, limit: number): Promise<QueuedEventRow[]> {
     if (botIds.length === 1) return readOneQ.all(this.db, botIds[0], offset, limit) as Promise<QueuedEventRow[]>;
-    return this.db
-      .selectFrom('event_queue')
-      .selectAll()
-      .where('bot_id', 'in', botIds)
-      .where('id', '>=', offset)
-      .orderBy('id')
-      .limit(limit)
-      .execute();
+    // One index range per recipient, merged: `bot_id IN (…) ORDER BY id` would sort the whole queue (O(depth)).
+    const pages = await Promise.all(botIds.map((id) => readOneQ.all(this.db, id, offset, limit) as Promise<QueuedEventRow[]>));
+    return pages
+      .flat()
+      .sort((a, b) => a.id - b.id)
+      .slice(0, limit);
   }
 
   async dropForBot(botId: number): Promise<void> {

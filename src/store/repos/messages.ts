@@ -76,6 +76,18 @@ export class MessageRepo {
     return Number(r.n);
   }
 
+  /** Id of the last message `authorId` wrote in a chat (0: none); the relation's LAST_SEND_MESSAGE_ID. */
+  async lastIdBy(chatId: number, authorId: number): Promise<number> {
+    const r = await this.db
+      .selectFrom('messages')
+      .select((eb) => eb.fn.max('id').as('id'))
+      .where('chat_id', '=', chatId)
+      .where('author_id', '=', authorId)
+      .where('is_system', '=', 0)
+      .executeTakeFirst();
+    return Number(r?.id ?? 0);
+  }
+
   /** Messages by others than `userId` after `afterId` (a member's unread ones), oldest first. */
   unread(chatId: number, userId: number, afterId: number): Promise<MessageRow[]> {
     return this.db

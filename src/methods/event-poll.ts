@@ -1,0 +1,54 @@
+import { intArg } from './v2-common.js';
+import type { MethodContext } from './registry.js';
+
+export interface EventPage {
+  events: { eventId: number; type: string; date: string; data: unknown }[];
+  nextOffset: number;
+  hasMore: boolean;
+}
+
+/** Longest `wait` a poll may ask for, seconds (beyond the cloud). */
+export const MAX_WAIT_SECONDS = 30;
+
+/**
+ * One page of a fetch queue (EventService::fetchEventsForRest), shared by imbot.v2.Event.get and
+ * im.v2.Event.get: `offset > 0` first acknowledges (deletes) the recipients' events below it; then up to
+ * `limit` (1..1000, default 100) events with id >= offset, oldest first. `nextOffset` = max(offset,
+ * last id + 1), `hasMore` = a full page came back. `recipients` are user ids (a bot's, a person's).
+ *
+ * Beyond the cloud, `wait` (seconds, 0..30, default 0 = answer at once as the cloud does) holds an
+ * empty answer until an event for one of the recipients is committed or the time is up. Inside batch
+ * it is ignored: one held sub-call would hold the whole batch.
+ */
+export async function pollQueue(ctx: MethodContext, recipients: number[], p: Record<string, unknown>): Promise<EventPage> {
+  const offset = intArg(p, 'offset', 0);
+  const limit = Math.min(1000, Math.max(1, intArg(p, 'limit', 100)));
+  const wait = ctx.inBatch ? 0 : Math.min(MAX_WAIT_SECONDS, Math.max(0, intArg(p, 'wait', 0)));
+  const { store, waiters } = ctx.platform;
+  const from = Math.max(0, offset);
+  let rows = await store.transaction(async (tx) => {
+    if (offset > 0) await tx.events.acknowledge(recipients, offset);
+    return tx.events.read(recipients, from, limit);
+  });
+  if (!rows.length && wait > 0 && waiters) {
+    const deadline = performance.now() + wait * 1000;
+    const heldSince = performance.now();
+    for (;;) {
+      const left = deadline - performance.now();
+      if (left <= 0 || ctx.signal?.aborted) break;
+      // A commit between the read above and this registration would be missed: its wake-up bumped the epoch.
+      const epoch = waiters.epoch;
+      rows = await store.events.read(recipients, from, limit);
+      if (rows.length) break;
+      if (waiters.epoch !== epoch) continue;
+      if (!(await waiters.wait(recipients, left, ctx.signal))) break;
+    }
+    ctx.idle?.(performance.now() - heldSince);
+  }
+  let nextOffset = offset;
+  const events = rows.map((r) => {
+    nextOffset = Math.max(nextOffset, r.id + 1);
+    return { eventId: r.id, type: r.type, date: r.created_at, data: JSON.parse(r.data) as unknown };
+  });
+  return { events, nextOffset, hasMore: rows.length >= limit };
+}

@@ -1,0 +1,204 @@
+import { z } from 'zod';
+import { type Avatar, parseAvatar, storeImage } from '../domain/bots/bots.js';
+import { ApiError } from '../domain/errors.js';
+import {
+  activeUsers,
+  ChatAdminErrors,
+  excludeUser,
+  requireRemoveRight,
+  requireRight,
+  transferOwnership,
+  updateChatProps,
+} from '../domain/messenger/chat-admin.js';
+import { canRead, createGroupChat, resolveDialog } from '../domain/messenger/chats.js';
+import { colorCode } from '../domain/messenger/colors.js';
+import type { Emit } from '../domain/messenger/events.js';
+import { addMessage } from '../domain/messenger/messages.js';
+import type { Platform } from '../domain/platform.js';
+import { withEvents } from '../events/pipeline.js';
+import { chatView } from '../format/chat.js';
+import { userView } from '../format/user.js';
+import type { BotRow } from '../store/repos/bots.js';
+import type { ChatRow } from '../store/repos/chats.js';
+import type { Store } from '../store/store.js';
+import type { MethodContext } from './registry.js';
+import { botAuthShape, defineV2, field, intArg, ownedBot, stringArg } from './v2-common.js';
+
+const DOCS = 'api-reference/chat-bots/chat-bots-v2/imbot.v2/chats';
+
+type Params = Record<string, unknown>;
+
+/** Parameters are read name by name (BotController binds them case-sensitively; `fields` keys in either case). */
+export const chatParams = z.object(botAuthShape).passthrough();
+
+/** A call's bot, the chat its `dialogId` names, and the transaction (with its events) the call runs in. */
+export interface BotChat {
+  tx: Store;
+  emit: Emit;
+  chat: ChatRow;
+  bot: BotRow;
+}
+
+/**
+ * Runs a chat call as BotController does: the bot checks first, then the arguments (`parse`, binder
+ * errors), then `dialogId` resolved as the bot means it, all in one transaction.
+ */
+export async function inBotChat<A, T>(ctx: MethodContext, p: Params, parse: (p: Params) => A, fn: (c: BotChat, args: A) => Promise<T>): Promise<T> {
+  const { bot } = await ownedBot(ctx, p);
+  const dialogId = stringArg(p, 'dialogId');
+  const args = parse(p);
+  return withEvents(ctx.platform, async (tx, emit) => fn({ tx, emit, chat: await resolveDialog(tx, emit, bot.id, dialogId), bot }, args));
+}
+
+const noArgs = () => undefined;
+
+/**
+ * An `integer[]` argument (`userIds`): a JSON array, a form list (`userIds[]=1` or `userIds[0]=1`), or
+ * one id. Entries that are not ids become 0 (no user); absent is `[]`.
+ */
+export function idsArg(p: Params, name: string): number[] {
+  const v = p[name];
+  if (v === undefined || v === null || v === '') return [];
+  const list = Array.isArray(v) ? v : typeof v === 'object' ? Object.values(v as object) : [v];
+  return list.map((x) => (typeof x === 'number' ? Math.trunc(x) : typeof x === 'string' && /^\s*\d+\s*$/.test(x) ? Number(x) : 0));
+}
+
+const fieldsOf = (p: Params) => (p.fields && typeof p.fields === 'object' && !Array.isArray(p.fields) ? (p.fields as Params) : {});
+
+const textField = (f: Params, name: string): string | undefined => {
+  const v = field(f, name);
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+};
+
+const avatarErrors = {
+  type: () => new ApiError('AVATAR_ERROR', 'Avatar incorrect type'),
+  size: () => new ApiError('AVATAR_ERROR', 'Avatar incorrect size (max 5000x5000)'),
+};
+
+/** `fields.avatar`: a Base64 image (AVATAR_ERROR for anything else), '' to remove it, absent to leave it. */
+function avatarField(f: Params): Avatar | '' | undefined {
+  const v = field(f, 'avatar');
+  if (v === undefined || v === null) return undefined;
+  if (v === '') return '';
+  try {
+    const a = parseAvatar(v);
+    if (!a) throw avatarErrors.type();
+    return a;
+  } catch (e) {
+    throw e instanceof ApiError && e.code === 'BOT_AVATAR_INCORRECT_SIZE' ? avatarErrors.size() : avatarErrors.type();
+  }
+}
+
+const saveAvatar = (p: Platform, chatId: number, a: Avatar) => storeImage(p, `chat${chatId}`, a);
+
+/** The Chat object as the bot sees it (with the per-user and method-only fields). */
+async function chatObject(store: Store, chat: ChatRow, botId: number, isNew = false) {
+  return chatView(chat, { viewerId: botId, members: await store.chats.members(chat.id), isNew });
+}
+
+export const chatAdd = defineV2({
+  name: 'imbot.v2.Chat.add',
+  docs: `${DOCS}/chat-add.md`,
+  params: chatParams,
+  async handler(ctx, p: Params) {
+    const { bot } = await ownedBot(ctx, p);
+    const f = fieldsOf(p);
+    const avatar = avatarField(f) || undefined;
+    const rawUsers = field(f, 'userIds');
+    const userIds = idsArg({ userIds: rawUsers }, 'userIds');
+    const ownerRaw = field(f, 'ownerId');
+    const message = textField(f, 'message')?.trim();
+    return withEvents(ctx.platform, async (tx, emit) => {
+      // An owner that is not an active user (or not an id at all) is ignored: the bot keeps the chat.
+      const [owner] = await activeUsers(tx, idsArg({ ownerId: ownerRaw }, 'ownerId').slice(0, 1));
+      const ownerId = owner ?? bot.id;
+      let chat = await createGroupChat(tx, emit, {
+        ownerId,
+        actorId: bot.id,
+        title: textField(f, 'title')?.trim() || undefined,
+        description: textField(f, 'description')?.trim(),
+        // Not given or not a palette colour: assigned automatically.
+        color: colorCode(field(f, 'color')),
+        memberIds: [...(await activeUsers(tx, userIds)), bot.id, ownerId],
+        notes: true,
+      });
+      if (avatar) await tx.chats.update(chat.id, { avatar: saveAvatar(ctx.platform, chat.id, avatar) });
+      if (message) await addMessage(tx, emit, { chat, authorId: bot.id, text: message });
+      chat = (await tx.chats.byId(chat.id))!;
+      const users = [];
+      for (const m of await tx.chats.members(chat.id)) {
+        const u = m.user_id === bot.id ? undefined : await tx.users.byId(m.user_id);
+        if (u) users.push(userView(u));
+      }
+      return { chat: await chatObject(tx, chat, bot.id, true), users };
+    });
+  },
+});
+
+export const chatGet = defineV2({
+  name: 'imbot.v2.Chat.get',
+  docs: `${DOCS}/chat-get.md`,
+  params: chatParams,
+  handler: (ctx, p: Params) =>
+    inBotChat(ctx, p, noArgs, async ({ tx, chat, bot }) => {
+      // CheckEntityAccess: members, and anyone for an open chat.
+      if (!(await canRead(tx, chat, bot.id))) throw ChatAdminErrors.accessDenied();
+      return { chat: await chatObject(tx, chat, bot.id) };
+    }),
+});
+
+export const chatUpdate = defineV2({
+  name: 'imbot.v2.Chat.update',
+  docs: `${DOCS}/chat-update.md`,
+  params: chatParams,
+  handler: (ctx, p: Params) =>
+    inBotChat(
+      ctx,
+      p,
+      (q) => ({ f: fieldsOf(q), avatar: avatarField(fieldsOf(q)) }),
+      async ({ tx, emit, chat, bot }, { f, avatar }) => {
+        await requireRight(tx, chat, bot.id, 'update');
+        const color = field(f, 'color');
+        const change = {
+          title: textField(f, 'title'),
+          description: textField(f, 'description'),
+          // A colour outside the palette is ignored (the chat keeps its colour).
+          color: color === undefined ? undefined : colorCode(color),
+          avatar: avatar === undefined || avatar === '' ? avatar : saveAvatar(ctx.platform, chat.id, avatar),
+        };
+        await updateChatProps(tx, emit, chat, bot.id, change);
+        return { result: true };
+      },
+    ),
+});
+
+export const chatLeave = defineV2({
+  name: 'imbot.v2.Chat.leave',
+  docs: `${DOCS}/chat-leave.md`,
+  params: chatParams,
+  handler: (ctx, p: Params) =>
+    inBotChat(ctx, p, noArgs, async ({ tx, emit, chat, bot }) => {
+      await requireRemoveRight(tx, chat, bot.id, bot.id);
+      await excludeUser(tx, emit, chat, bot.id, bot.id);
+      return { result: true };
+    }),
+});
+
+export const chatSetOwner = defineV2({
+  name: 'imbot.v2.Chat.setOwner',
+  docs: `${DOCS}/chat-set-owner.md`,
+  params: chatParams,
+  handler: (ctx, p: Params) =>
+    inBotChat(
+      ctx,
+      p,
+      (q) => intArg(q, 'userId'),
+      async ({ tx, emit, chat, bot }, userId) => {
+        await requireRight(tx, chat, bot.id, 'changeOwner');
+        await transferOwnership(tx, emit, chat, bot.id, userId);
+        return { result: true };
+      },
+    ),
+});
+
+export const chatMethods = [chatAdd, chatGet, chatUpdate, chatLeave, chatSetOwner];
