@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -6,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { privateChat } from '../src/domain/messenger/chats.js';
 import { createUser } from '../src/domain/users.js';
 import { withEvents } from '../src/events/pipeline.js';
+import { ensureCertificate } from '../src/server/tls.js';
 import { isoDate } from '../src/util/time.js';
 import { webAppDir } from '../src/web/assets.js';
 import { testServer, type TestServer } from './helpers/server.js';
@@ -139,7 +141,8 @@ beforeAll(async () => {
   await bot.register();
   bot.start();
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  // The IFRAME app's test origin has a self-signed certificate.
+  const context = await browser.newContext({ viewport: { width: 1200, height: 800 }, ignoreHTTPSErrors: true });
   page = await context.newPage();
   // Fail with the locator that did not appear, well before the test's own timeout.
   page.setDefaultTimeout(8000);
@@ -284,6 +287,45 @@ describe('web messenger in Chromium', () => {
     await expect.poll(async () => (await page.locator(`article[data-message-id="${id}"]`).allTextContents()).join('')).not.toContain('quoting you');
   });
 
+  it('opens an IFRAME chat app with the documented parameters; its `send` posts through the page', async () => {
+    // The application's page, on its own HTTPS origin, speaking the frame protocol of outdated/iframe.md.
+    const tlsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'imbot-frame-tls-'));
+    const tls = await ensureCertificate(tlsDir);
+    let query: URLSearchParams | undefined;
+    const frame = https.createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
+      query = new URL(req.url ?? '/', 'https://x').searchParams;
+      res.setHeader('content-type', 'text/html; charset=utf-8');
+      res.end(`<!doctype html><p>frame</p><script>
+        var fc = {};
+        window.addEventListener('message', function (event) {
+          var data = {}; try { data = JSON.parse(event.data); } catch (e) {}
+          if (data.action === 'init') {
+            fc.id = data.uniqueLoadId; fc.source = event.source; fc.origin = event.origin;
+            fc.source.postMessage(JSON.stringify({ action: 'send', message: '/help frame', uniqueLoadId: fc.id }), fc.origin);
+          }
+        });
+      </script>`);
+    });
+    await new Promise<void>((r) => frame.listen(0, '127.0.0.1', () => r()));
+    try {
+      const url = `https://127.0.0.1:${(frame.address() as { port: number }).port}/app.html`;
+      const r = await s.call('imbot.app.register', { CLIENT_ID: bot.token, BOT_ID: bot.id, CODE: 'frameapp', IFRAME: url, HASH: 'f'.repeat(32), CONTEXT: 'BOT', LANG: [{ LANGUAGE_ID: 'en', TITLE: 'Frame' }] });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      await page.reload();
+      await page.getByTestId('app-frameapp').click();
+      await page.getByTestId('app-frame').waitFor();
+      await page.locator('[data-testid="message"]', { hasText: 'from frame' }).waitFor();
+      expect(query?.get('DIALOG_ID')).toBe(String(bot.id));
+      expect(query?.get('USER_ID')).toBe(String(alice()));
+      expect(query?.get('CONTEXT')).toBe('textarea');
+      await page.getByRole('button', { name: 'Close application' }).click();
+      expect(await page.getByTestId('app-frame').count()).toBe(0);
+    } finally {
+      frame.close();
+      fs.rmSync(tlsDir, { recursive: true, force: true });
+    }
+  });
+
   it('shows the stored JSON of a message with the raw toggle', async () => {
     const reply = page.locator('[data-testid="message"][data-own="N"]', { hasText: 'Echo (edited): hello again' });
     await reply.hover();
@@ -329,6 +371,14 @@ describe('web messenger in Chromium', () => {
     expect((await s.server.platform.store.chats.byId(chatId))!.title).toBe('Bot lab');
     await page.screenshot({ path: path.join(SHOTS, 'group-chat.png') });
     await page.getByTestId('chat-settings').click();
+    // Meanwhile the bot writes in the private dialog: its entry shows an unread counter until it is opened.
+    await bot.call('imbot.v2.Chat.Message.send', { dialogId: String(alice()), fields: { message: 'ping while away' } });
+    const entry = page.getByTestId(`recent-${bot.id}`);
+    await expect.poll(() => entry.getByTestId('unread-counter').textContent()).toBe('1');
+    expect(await entry.textContent()).toContain('ping while away');
+    await entry.click();
+    await page.locator('[data-testid="message"]', { hasText: 'ping while away' }).waitFor();
+    await expect.poll(() => entry.getByTestId('unread-counter').count()).toBe(0);
   });
 
   it('keeps a 10,000-message dialog virtualised while paging back through it', async () => {

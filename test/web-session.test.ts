@@ -136,6 +136,8 @@ describe('session auth on /rest', () => {
     }
     // Application-only methods stay application-only.
     expectError(await rest(b, 'event.bind', { event: 'ONAPPINSTALL', handler: 'https://example.com/' }), 'WRONG_AUTH_TYPE', 403);
+    // app.info without an application: the documented ACCESS_DENIED, reachable only through a session.
+    expectError(await rest(b, 'app.info'), 'ACCESS_DENIED', 400, 'Access denied! Application context required');
   });
 
   it('forces SYSTEM=Y of im.message.add to N for a person', async () => {

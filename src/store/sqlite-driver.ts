@@ -16,6 +16,9 @@ import {
 
 /** Prepared statements kept per connection; SQL texts vary little (IN lists of different lengths do). */
 const STATEMENT_CACHE_SIZE = 500;
+const TRACE = !!process.env.IMBOT_SQL_TRACE; // PERFTRACE
+const SQLPROF: Map<string, [bigint, number]> | null = process.env.IMBOT_SQL_PROF ? new Map() : null; // PERFTRACE
+if (SQLPROF) process.on('SIGUSR2', () => { for (const [k, [t, n]] of [...SQLPROF].sort((a, b) => Number(b[1][0] - a[1][0]))) process.stderr.write(`${(Number(t) / 1e6).toFixed(1).padStart(8)} ms ${String(n).padStart(7)} × ${(Number(t) / 1e3 / n).toFixed(1)} µs  ${k.slice(0, 150)}\n`); SQLPROF.clear(); }); // PERFTRACE
 
 /**
  * The one connection to the embedded database. Kysely's own SQLite driver prepares every statement
@@ -49,6 +52,11 @@ class CachedConnection implements DatabaseConnection {
   }
 
   executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    if (TRACE) process.stderr.write(`SQL ${query.sql}\n`); // PERFTRACE
+    if (SQLPROF) { const t = process.hrtime.bigint(); const r = this.executeQuery0<R>(query); const e = SQLPROF.get(query.sql) ?? [0n, 0]; e[0] += process.hrtime.bigint() - t; e[1]++; SQLPROF.set(query.sql, e); return r; } // PERFTRACE
+    return this.executeQuery0<R>(query); // PERFTRACE
+  }
+  executeQuery0<R>(query: CompiledQuery): Promise<QueryResult<R>> { // PERFTRACE
     const stmt = this.statement(query.sql);
     const params = query.parameters as unknown[];
     if (this.reads && stmt.reader && stmt.readonly) {

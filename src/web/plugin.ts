@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { ApiError } from '../domain/errors.js';
 import type { Gateway } from '../http/gateway.js';
 import { webAppDir } from './assets.js';
 import { dialogApps, dialogCommands, dialogScope, directory } from './dialog-extras.js';
 import { LiveHub, type LiveSocket } from './live-hub.js';
 import { registerSessionRoutes, requireSession, sendApiError } from './session-routes.js';
-import { ApiError } from '../domain/errors.js';
 
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>imbot-server</title>
 <p>The web messenger is not built. Run <code>npm run build</code> and reload.</p>`;
@@ -35,7 +35,7 @@ export async function registerWeb(app: FastifyInstance, gw: Gateway) {
       },
     });
   }
-  const page = (file: string) => async (_req: unknown, reply: import('fastify').FastifyReply) =>
+  const page = (file: string) => async (_req: unknown, reply: FastifyReply) =>
     built ? reply.header('cache-control', 'no-cache').sendFile(file) : reply.type('text/html; charset=utf-8').send(NOT_BUILT);
   app.get('/', page('index.html'));
   app.get('/console', page('console/index.html'));

@@ -87,6 +87,8 @@ export function Dialog({ dialogId, me, users, people, onBack, onRead, onOpenDial
 
   // Reading: what is on screen counts as read (im.dialog.read), once per newest message.
   const newestId = messages[messages.length - 1]?.id ?? 0;
+  const newestRef = useRef(0);
+  newestRef.current = newestId;
   const readSent = useRef(0);
   const readUnavailable = useRef(false);
   useEffect(() => {
@@ -168,11 +170,10 @@ export function Dialog({ dialogId, me, users, people, onBack, onRead, onOpenDial
       setReplyTo(null);
       setBottomSignal((n) => n + 1);
       // The live feed brings it too; this covers a dropped socket.
-      const last = messages[messages.length - 1]?.id ?? 0;
-      const r = await call<{ messages: Message[] }>('im.dialog.messages.get', { DIALOG_ID: dialogId, FIRST_ID: last, LIMIT: PAGE });
+      const r = await call<{ messages: Message[] }>('im.dialog.messages.get', { DIALOG_ID: dialogId, FIRST_ID: newestRef.current, LIMIT: PAGE });
       setMessages((list) => merge(list, r.messages));
     },
-    [dialogId, replyTo, messages],
+    [dialogId, replyTo],
   );
 
   // Others see "… is typing" (im.dialog.writing), at most every 5 s while the person types.
