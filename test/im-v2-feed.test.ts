@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../src/domain/platform.js';
-import { createUser } from '../src/domain/users.js';
-import { createWebhook } from '../src/domain/webhooks.js';
-import { withEvents } from '../src/events/pipeline.js';
+import { type ApiResponse, expectError, fixtures, type Person, uniq } from './helpers/fixtures.js';
 import { isTimeObject, testServer, type TestServer } from './helpers/server.js';
 
 // im.v2/events/{index,event-subscribe,event-unsubscribe,event-get,events}.md; imbot.v2/events/event-get.md
@@ -17,35 +15,20 @@ beforeAll(async () => {
 });
 afterAll(() => s?.close());
 
-let seq = 0;
-const uniq = (prefix: string) => `${prefix}_${++seq}_${Math.random().toString(36).slice(2, 7)}`;
+const { newPerson, newBot, asBot, asUser, say } = fixtures(() => s, { botName: 'Reactor' });
 
-interface Person {
-  id: number;
-  hook: string;
-}
-
-async function newUser(name: string, scopes = ['im']): Promise<Person> {
-  const u = await createUser(p.store, { name, lastName: 'Tester' });
-  const { secret } = await createWebhook(p.store, p.box, { userId: u.id, scopes });
-  return { id: u.id, hook: `${s.url}/rest/${u.id}/${secret}/` };
-}
-
-const ok = (r: { status: number; body: any }) => {
+const ok = (r: ApiResponse) => {
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   return r.body.result;
 };
 
-const say = async (who: Person, dialogId: number | string, text: string) =>
-  Number(ok(await s.call('im.message.add', { DIALOG_ID: String(dialogId), MESSAGE: text }, 'json', who.hook)));
-
 async function groupChat(owner: Person, members: Person[]): Promise<number> {
-  return Number(ok(await s.call('im.chat.add', { TITLE: uniq('Team'), USERS: members.map((m) => m.id) }, 'json', owner.hook)));
+  return Number(ok(await asUser(owner, 'im.chat.add', { TITLE: uniq('Team'), USERS: members.map((m) => m.id) })));
 }
 
 type Page = { events: { eventId: number; type: string; date: string; data: any }[]; nextOffset: number; hasMore: boolean };
 const feed = async (who: Person, params: Record<string, unknown> = {}, enc: 'json' | 'form' | 'query' = 'json') =>
-  ok(await s.call('im.v2.Event.get', params, enc, who.hook)) as Page;
+  ok(await asUser(who, 'im.v2.Event.get', params, enc)) as Page;
 
 /** Everything pending for `who`, acknowledged. */
 async function drain(who: Person) {
@@ -55,22 +38,16 @@ async function drain(who: Person) {
 }
 
 async function subscribed(name: string, scopes = ['im']): Promise<Person> {
-  const person = await newUser(name, scopes);
-  expect(ok(await s.call('im.v2.Event.subscribe', {}, 'json', person.hook))).toBe(true);
+  const person = await newPerson(name, scopes);
+  expect(ok(await asUser(person, 'im.v2.Event.subscribe'))).toBe(true);
   return person;
-}
-
-function expectError(r: { status: number; body: any }, code: string, description: string) {
-  expect(r.status, JSON.stringify(r.body)).toBe(400);
-  expect(r.body.error).toBe(code);
-  expect(r.body.error_description).toBe(description);
 }
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/;
 
 describe('im.v2.Event.subscribe / unsubscribe', () => {
   it('answer the documented {result:true, time} and are idempotent (JSON, form and query)', async () => {
-    const person = await newUser('Sub');
+    const person = await newPerson('Sub');
     for (const enc of ['json', 'form', 'query'] as const) {
       const r = await s.call('im.v2.Event.subscribe', {}, enc, person.hook);
       expect(r.status).toBe(200);
@@ -84,7 +61,7 @@ describe('im.v2.Event.subscribe / unsubscribe', () => {
   });
 
   it('need the im scope', async () => {
-    const noIm = await newUser('NoIm', ['imbot']);
+    const noIm = await newPerson('NoIm', ['imbot']);
     for (const m of ['im.v2.Event.subscribe', 'im.v2.Event.unsubscribe', 'im.v2.Event.get']) {
       const r = await s.call(m, {}, 'json', noIm.hook);
       expect(r.status, m).toBe(403);
@@ -95,8 +72,8 @@ describe('im.v2.Event.subscribe / unsubscribe', () => {
 
 describe('im.v2.Event.get', () => {
   it('without a subscription records nothing and returns an empty page', async () => {
-    const quiet = await newUser('Quiet');
-    const writer = await newUser('Writer');
+    const quiet = await newPerson('Quiet');
+    const writer = await newPerson('Writer');
     await say(writer, quiet.id, 'hello?');
     const r = await s.call('im.v2.Event.get', { offset: 0, limit: 50 }, 'json', quiet.hook);
     expect(r.status).toBe(200);
@@ -106,7 +83,7 @@ describe('im.v2.Event.get', () => {
 
   it('ONIMV2MESSAGEADD: the simplified chat and user objects of events.md, private dialogId from the reader side', async () => {
     const reader = await subscribed('Reader');
-    const writer = await newUser('Writer');
+    const writer = await newPerson('Writer');
     const id = await say(writer, reader.id, 'Hello everyone!');
     const page = await feed(reader);
     expect(page.events).toHaveLength(1);
@@ -146,7 +123,7 @@ describe('im.v2.Event.get', () => {
 
   it('ONIMV2MESSAGEUPDATE and ONIMV2MESSAGEDELETE follow edits and deletions', async () => {
     const reader = await subscribed('Reader');
-    const writer = await newUser('Writer');
+    const writer = await newPerson('Writer');
     const id = await say(writer, reader.id, 'first');
     await drain(reader);
     ok(await s.call('im.message.update', { MESSAGE_ID: id, MESSAGE: 'second' }, 'form', writer.hook));
@@ -163,9 +140,9 @@ describe('im.v2.Event.get', () => {
 
   it('ONIMV2JOINCHAT: one event per person added, with the chat dialogId and the added user', async () => {
     const owner = await subscribed('Owner');
-    const chatId = await groupChat(owner, [await newUser('First')]);
+    const chatId = await groupChat(owner, [await newPerson('First')]);
     await drain(owner);
-    const joiner = await newUser('Joiner');
+    const joiner = await newPerson('Joiner');
     ok(await s.call('im.chat.user.add', { CHAT_ID: chatId, USERS: [joiner.id] }, 'json', owner.hook));
     const joins = (await drain(owner)).filter((e) => e.type === 'ONIMV2JOINCHAT');
     expect(joins).toHaveLength(1);
@@ -173,27 +150,39 @@ describe('im.v2.Event.get', () => {
     expect(joins[0].data.dialogId).toBe(`chat${chatId}`);
     expect(joins[0].data.user.id).toBe(joiner.id);
     // Opening a private dialog is not a join.
-    await say(await newUser('Stranger'), owner.id, 'hi');
+    await say(await newPerson('Stranger'), owner.id, 'hi');
     expect((await drain(owner)).map((e) => e.type)).toEqual(['ONIMV2MESSAGEADD']);
   });
 
-  it('ONIMV2REACTIONCHANGE carries reaction, action, the message and the reacting user', async () => {
+  it('ONIMV2REACTIONCHANGE carries reaction, action, the message and the reacting user (Reaction.add / delete, im.message.like)', async () => {
     const reader = await subscribed('Reader');
-    const writer = await newUser('Writer');
-    const id = await say(writer, reader.id, 'react to me');
+    const bot = await newBot();
+    const id = await say(reader, bot.id, 'react to me');
     await drain(reader);
-    const chatId = (await p.store.messages.byId(id))!.chat_id;
-    // Reactions are the messages work's domain change; its domain event goes through the same pipeline.
-    await withEvents(p, async (_tx, emit) => emit({ kind: 'reaction.changed', chatId, messageId: id, userId: writer.id, reaction: 'like', action: 'add' }));
-    const [ev] = await drain(reader);
-    expect(ev.type).toBe('ONIMV2REACTIONCHANGE');
+    // A bot reacts to the reader's message: the reader hears it, with the bot as the user.
+    ok(await asBot(bot, 'imbot.v2.Chat.Message.Reaction.add', { messageId: id, reaction: 'like' }));
+    ok(await asBot(bot, 'imbot.v2.Chat.Message.Reaction.delete', { messageId: id, reaction: 'like' }, 'form'));
+    const evs = await drain(reader);
+    expect(evs.map((e) => [e.type, e.data.action, e.data.reaction])).toEqual([
+      ['ONIMV2REACTIONCHANGE', 'add', 'like'],
+      ['ONIMV2REACTIONCHANGE', 'delete', 'like'],
+    ]);
+    const [ev] = evs;
     expect(Object.keys(ev.data)).toEqual(['reaction', 'action', 'message', 'chat', 'user', 'language']);
-    expect(ev.data).toMatchObject({ reaction: 'like', action: 'add', message: { id }, user: { id: writer.id } });
+    expect(ev.data).toMatchObject({ message: { id, authorId: reader.id, text: 'react to me' }, user: { id: bot.id, bot: true } });
+    expect(ev.data.chat).toMatchObject({ type: 'private', dialogId: String(bot.id) });
+    // The reader likes the bot's answer with the people's method: their own reaction comes back to them.
+    const reply = Number(ok(await asBot(bot, 'imbot.v2.Chat.Message.send', { dialogId: String(reader.id), fields: { message: 'thanks' } })).id);
+    await drain(reader);
+    expect(ok(await asUser(reader, 'im.message.like', { MESSAGE_ID: reply }))).toBe(true);
+    const [liked] = await drain(reader);
+    expect(liked.type).toBe('ONIMV2REACTIONCHANGE');
+    expect(liked.data).toMatchObject({ reaction: 'like', action: 'add', message: { id: reply, authorId: bot.id }, user: { id: reader.id } });
   });
 
   it('offset acknowledges, limit pages (hasMore), ids are shared across the portal', async () => {
     const reader = await subscribed('Pager');
-    const writer = await newUser('Writer');
+    const writer = await newPerson('Writer');
     const ids = [];
     for (const t of ['one', 'two', 'three']) ids.push(await say(writer, reader.id, t));
     const first = await feed(reader, { limit: 2 }, 'form');
@@ -213,7 +202,7 @@ describe('im.v2.Event.get', () => {
 
   it('after unsubscribe nothing new is recorded, but what was recorded stays readable', async () => {
     const reader = await subscribed('Leaver');
-    const writer = await newUser('Writer');
+    const writer = await newPerson('Writer');
     await say(writer, reader.id, 'before');
     ok(await s.call('im.v2.Event.unsubscribe', {}, 'json', reader.hook));
     await say(writer, reader.id, 'after');
@@ -238,10 +227,10 @@ describe('imbot.v2.Event.get withUserEvents', () => {
     s.call('imbot.v2.Event.get', { botId: bot.id, botToken: bot.token, ...params }, 'json', owner.hook);
 
   it('SCOPE_ERROR without im, USER_NOT_SUBSCRIBED before im.v2.Event.subscribe', async () => {
-    const imbotOnly = await newUser('ImbotOnly', ['imbot']);
+    const imbotOnly = await newPerson('ImbotOnly', ['imbot']);
     const bot = await botOf(imbotOnly);
     expectError(await botEvents(imbotOnly, bot, { withUserEvents: true }), 'SCOPE_ERROR', 'Scope error');
-    const both = await newUser('Both', ['imbot', 'im']);
+    const both = await newPerson('Both', ['imbot', 'im']);
     const bot2 = await botOf(both);
     expectError(await botEvents(both, bot2, { withUserEvents: true }), 'USER_NOT_SUBSCRIBED', 'User not subscribed');
     ok(await s.call('im.v2.Event.subscribe', {}, 'json', both.hook));
@@ -249,10 +238,10 @@ describe('imbot.v2.Event.get withUserEvents', () => {
   });
 
   it("merges the bot's ONIMBOTV2* and the user's ONIMV2* events in id order; one offset acknowledges both", async () => {
-    const dev = await newUser('Dev', ['imbot', 'im']);
+    const dev = await newPerson('Dev', ['imbot', 'im']);
     ok(await s.call('im.v2.Event.subscribe', {}, 'json', dev.hook));
     const bot = await botOf(dev);
-    const customer = await newUser('Customer');
+    const customer = await newPerson('Customer');
     await say(customer, bot.id, 'to the bot');
     await say(customer, dev.id, 'to the developer');
     const merged = ok(await botEvents(dev, bot, { withUserEvents: true, limit: 50 })) as Page;

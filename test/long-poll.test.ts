@@ -1,8 +1,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../src/domain/platform.js';
-import { createUser } from '../src/domain/users.js';
-import { createWebhook } from '../src/domain/webhooks.js';
+import { type Bot, fixtures } from './helpers/fixtures.js';
 import { httpBuildQuery, isTimeObject, testServer, type TestServer } from './helpers/server.js';
 
 // Beyond the cloud: `wait` on imbot.v2.Event.get and im.v2.Event.get (docs/events.md "Long poll").
@@ -16,37 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => s?.close());
 
-let seq = 0;
-const uniq = (prefix: string) => `${prefix}_${++seq}_${Math.random().toString(36).slice(2, 7)}`;
-
-interface Bot {
-  id: number;
-  token: string;
-}
-
-async function newBot(): Promise<Bot> {
-  const token = uniq('tok');
-  const r = await s.call('imbot.v2.Bot.register', { botToken: token, fields: { code: uniq('bot'), properties: { name: 'Poller' } } });
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-  return { id: r.body.result.bot.id, token };
-}
-
-interface Person {
-  id: number;
-  hook: string;
-}
-
-async function newUser(name: string): Promise<Person> {
-  const u = await createUser(p.store, { name, lastName: 'Tester' });
-  const { secret } = await createWebhook(p.store, p.box, { userId: u.id, scopes: ['im'] });
-  return { id: u.id, hook: `${s.url}/rest/${u.id}/${secret}/` };
-}
-
-async function say(who: Person, dialogId: number | string, text: string): Promise<number> {
-  const r = await s.call('im.message.add', { DIALOG_ID: String(dialogId), MESSAGE: text }, 'json', who.hook);
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-  return Number(r.body.result);
-}
+const { newBot, newPerson, say } = fixtures(() => s, { botName: 'Poller' });
 
 /** Waits (polling the registry, no time assertion) until `n` calls are held. */
 async function heldCalls(n: number, timeoutMs = 10_000) {
@@ -78,7 +47,7 @@ function poll(base: string, method: string, params: Record<string, unknown>, enc
 describe('imbot.v2.Event.get wait', () => {
   it('holds an empty poll and answers as soon as a person writes to the bot', async () => {
     const bot = await newBot();
-    const person = await newUser('Writer');
+    const person = await newPerson('Writer');
     const held = poll(s.hook, 'imbot.v2.Event.get', { botId: bot.id, botToken: bot.token, wait: 25 }, 'form');
     await heldCalls(1);
     // Other calls go on while the poll is held.
@@ -105,7 +74,7 @@ describe('imbot.v2.Event.get wait', () => {
 
   it('answers at once when events are already queued, and acknowledges by offset before waiting', async () => {
     const bot = await newBot();
-    const person = await newUser('Early');
+    const person = await newPerson('Early');
     await say(person, bot.id, 'queued');
     const first = await poll(s.hook, 'imbot.v2.Event.get', { botId: bot.id, botToken: bot.token, wait: 30 });
     expect(first.body.result.events.length).toBeGreaterThan(0);
@@ -146,7 +115,7 @@ describe('imbot.v2.Event.get wait', () => {
   it('1,000 concurrent polls on 100 bots, each released by the one message to its bot', async () => {
     // Set-up in parallel: the registrations and messages are not what is under test.
     const bots: Bot[] = await Promise.all(Array.from({ length: 100 }, () => newBot()));
-    const person = await newUser('Broadcaster');
+    const person = await newPerson('Broadcaster');
     const polls = bots.flatMap((bot) =>
       Array.from({ length: 10 }, () => poll(s.hook, 'imbot.v2.Event.get', { botId: bot.id, botToken: bot.token, wait: 30 }).then((r) => ({ bot, r }))),
     );
@@ -167,9 +136,9 @@ describe('imbot.v2.Event.get wait', () => {
 
 describe('im.v2.Event.get wait', () => {
   it("holds the user's poll until a message reaches a chat they are in", async () => {
-    const reader = await newUser('Reader');
+    const reader = await newPerson('Reader');
     expect((await s.call('im.v2.Event.subscribe', {}, 'json', reader.hook)).status).toBe(200);
-    const writer = await newUser('Writer');
+    const writer = await newPerson('Writer');
     const held = poll(reader.hook, 'im.v2.Event.get', { wait: 20 }, 'form');
     await heldCalls(1);
     const id = await say(writer, reader.id, 'ping');
@@ -179,7 +148,7 @@ describe('im.v2.Event.get wait', () => {
   });
 
   it('times out with the empty page', async () => {
-    const reader = await newUser('Idle');
+    const reader = await newPerson('Idle');
     const r = await poll(reader.hook, 'im.v2.Event.get', { wait: 1, offset: 7 });
     expect(r.body.result).toEqual({ events: [], nextOffset: 7, hasMore: false });
     expect(r.body.time.operating).toBe(0);

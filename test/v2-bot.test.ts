@@ -5,9 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/domain/apps.js';
+import { privateKey } from '../src/domain/messenger/chats.js';
+import { createUser } from '../src/domain/users.js';
 import { createWebhook } from '../src/domain/webhooks.js';
 import { installApp } from '../src/events/app-install.js';
-import { fetchJson, httpBuildQuery, isTimeObject, testServer, type TestServer } from './helpers/server.js';
+import { pngBase64 } from './helpers/images.js';
+import { fetchJson, isTimeObject, testServer, type TestServer } from './helpers/server.js';
 
 // Seeds 002 (Bot.register) and 000 (Bot.update); chat-bots-v2/imbot.v2/bots/{bot-get,bot-list,bot-unregister}.md,
 // entities.md (Bot, User), index.md (types, limits), change-log.md (Revisions 34–36), platform-behaviour.md §4.
@@ -85,39 +88,10 @@ function expectBotUser(u: any, id: number) {
   expect(u.lastActivityDate).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/);
 }
 
-// ---- tiny images, built here -------------------------------------------------------------------
+// ---- tiny images (test/helpers/images.ts) --------------------------------------------------------
 
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(buf: Buffer): number {
-  let c = 0xffffffff;
-  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-function chunk(type: string, data: Buffer): Buffer {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([len, body, crc]);
-}
-/** A PNG whose IHDR says width×height (the pixel data is a single zlib-compressed grey row, enough for readers of the header). */
-function png(width: number, height: number): string {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 0; // greyscale
-  const idat = Buffer.from('789c63600000000200012ad63f4a', 'hex'); // zlib of [0x00, 0x00]: one filtered 1-px row
-  const sig = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([sig, chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]).toString('base64');
-}
-const PNG_1x1 = png(1, 1);
-const PNG_6000x10 = png(6000, 10);
+const PNG_1x1 = pngBase64(1, 1);
+const PNG_6000x10 = pngBase64(6000, 10);
 const NOT_AN_IMAGE = Buffer.from('just some text, not an image at all').toString('base64');
 
 // ---- OAuth: an installed application ---------------------------------------------------------------
@@ -846,6 +820,71 @@ describe('imbot.v2.Bot.unregister', () => {
     expect(await events()).toEqual(['ONAPPUNINSTALL', 'ONIMBOTV2JOINCHAT', 'ONIMBOTV2MESSAGEADD']);
     await oauthCall(app, D, { botId: b.body.result.bot.id });
     expect(await events()).toEqual(['ONAPPUNINSTALL']);
+  });
+
+  it('the bot leaves its chats as a member does: chat.left for each, a chat it owned goes to a person in it', async () => {
+    const p = s.server.platform;
+    const token = uniq('tok');
+    const { bot } = await reg(token);
+    const { bot: helper } = await reg(token);
+    const person = await createUser(p.store, { name: 'Heir', lastName: 'Person' });
+    const { secret } = await createWebhook(p.store, p.box, { userId: person.id, scopes: ['im'] });
+    const hook = `${s.url}/rest/${person.id}/${secret}/`;
+    // The other bot joined first: the chat still goes to the person (Chat::changeAuthor skips bots).
+    const made = await s.call('imbot.v2.Chat.add', { botId: bot.id, botToken: token, fields: { title: uniq('Room'), userIds: [helper.id, person.id] } });
+    expect(made.status, JSON.stringify(made.body)).toBe(200);
+    const chatId = made.body.result.chat.id as number;
+    const sent = await s.call('imbot.v2.Chat.Message.send', { botId: bot.id, botToken: token, dialogId: String(person.id), fields: { message: 'hi' } });
+    expect(sent.status).toBe(200);
+    const privateId = (await p.store.chats.byPrivateKey(privateKey(bot.id, person.id)))!.id;
+    const dialog = async () => {
+      const r = await s.call('im.dialog.get', { DIALOG_ID: `chat${chatId}` }, 'json', hook);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return r.body.result;
+    };
+    expect((await dialog()).owner).toBe(bot.id);
+
+    const seen: unknown[] = [];
+    const off = p.live.on((events) => seen.push(...events.filter((e) => e.kind === 'chat.left' || e.kind === 'chat.updated')));
+    try {
+      expect((await s.call(D, { botId: bot.id, botToken: token })).body.result).toEqual({ result: true });
+    } finally {
+      off();
+    }
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        { kind: 'chat.left', chatId, userIds: [bot.id], byUserId: bot.id },
+        { kind: 'chat.left', chatId: privateId, userIds: [bot.id], byUserId: bot.id },
+        { kind: 'chat.updated', chatId, byUserId: bot.id, fields: ['owner'] },
+      ]),
+    );
+    const after = await dialog();
+    expect(after.owner).toBe(person.id);
+    expect(after.manager_list).toContain(person.id);
+    const users = await s.call('im.chat.user.list', { CHAT_ID: chatId }, 'json', hook);
+    expect([...users.body.result].sort()).toEqual([helper.id, person.id].sort());
+  });
+
+  it('imbot.unregister (v1) takes the same path: the chat it owned goes to a person', async () => {
+    const p = s.server.platform;
+    const token = uniq('tok');
+    const { bot } = await reg(token);
+    const person = await createUser(p.store, { name: 'Heir', lastName: 'Two' });
+    const made = await s.call('imbot.v2.Chat.add', { botId: bot.id, botToken: token, fields: { title: uniq('Room'), userIds: [person.id] } });
+    const chatId = made.body.result.chat.id as number;
+    const left: unknown[] = [];
+    const off = p.live.on((events) => left.push(...events.filter((e) => e.kind === 'chat.left')));
+    try {
+      const r = await s.call('imbot.unregister', { BOT_ID: bot.id, CLIENT_ID: token });
+      expect(r.body.result, JSON.stringify(r.body)).toBe(true);
+    } finally {
+      off();
+    }
+    expect(left).toContainEqual({ kind: 'chat.left', chatId, userIds: [bot.id], byUserId: bot.id });
+    const chat = (await p.store.chats.byId(chatId))!;
+    expect(chat.owner_id).toBe(person.id);
+    expect((await p.store.chats.member(chatId, person.id))?.role).toBe('owner');
+    expect(await p.store.chats.member(chatId, bot.id)).toBeFalsy();
   });
 
   it('a fetch bot gets no ONIMBOTV2DELETE (its queue goes with it)', async () => {

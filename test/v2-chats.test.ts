@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGroupChat } from '../src/domain/messenger/chats.js';
 import type { DomainEvent } from '../src/domain/messenger/events.js';
 import type { Platform } from '../src/domain/platform.js';
-import { createUser } from '../src/domain/users.js';
-import { createWebhook } from '../src/domain/webhooks.js';
 import { withEvents } from '../src/events/pipeline.js';
+import { type ApiResponse, type Bot, expectError, fixtures, type Person, uniq } from './helpers/fixtures.js';
+import { pngBase64 } from './helpers/images.js';
 import { FormReceiver, deliveriesSettled, isTimeObject, testServer, type TestServer } from './helpers/server.js';
 import { sdkCall, sdkHook } from './helpers/sdk.js';
 
@@ -23,23 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => s?.close());
 
-let seq = 0;
-const uniq = (prefix: string) => `${prefix}_${++seq}_${Math.random().toString(36).slice(2, 7)}`;
-
-interface Bot {
-  id: number;
-  token: string;
-}
-
-async function newBot(extra: Record<string, unknown> = {}, name = 'Chat Bot'): Promise<Bot> {
-  const token = uniq('tok');
-  const r = await s.call('imbot.v2.Bot.register', { botToken: token, fields: { code: uniq('bot'), properties: { name }, ...extra } });
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-  return { id: r.body.result.bot.id, token };
-}
-
-const asBot = (bot: Bot, method: string, params: Record<string, unknown> = {}, enc: 'json' | 'form' = 'json') =>
-  s.call(method, { botId: bot.id, botToken: bot.token, ...params }, enc);
+const { newBot, asBot, newPerson, asUser, drain, expectBotErrors } = fixtures(() => s, { botName: 'Chat Bot' });
 
 /** The result of a successful call. */
 async function ok(bot: Bot, method: string, params: Record<string, unknown> = {}, enc: 'json' | 'form' = 'json') {
@@ -49,25 +33,7 @@ async function ok(bot: Bot, method: string, params: Record<string, unknown> = {}
   return r.body.result;
 }
 
-function expectError(r: { status: number; body: any }, code: string | number, description?: string) {
-  expect(r.status, JSON.stringify(r.body)).toBe(400);
-  expect(r.body.error).toBe(code);
-  if (description !== undefined) expect(r.body.error_description).toBe(description);
-  expect(r.body.result).toBeUndefined();
-}
-
-const denied = (r: { status: number; body: any }) => expectError(r, 'ACCESS_DENIED', 'Access denied');
-
-interface Person {
-  id: number;
-  hook: string;
-}
-
-async function newPerson(name: string): Promise<Person> {
-  const u = await createUser(p.store, { name, lastName: 'Tester' });
-  const { secret } = await createWebhook(p.store, p.box, { userId: u.id, scopes: ['im'] });
-  return { id: u.id, hook: `${s.url}/rest/${u.id}/${secret}/` };
-}
+const denied = (r: ApiResponse) => expectError(r, 'ACCESS_DENIED', 'Access denied');
 
 /** A chat the bot creates with these people; returns its id. */
 async function botChat(bot: Bot, userIds: number[], fields: Record<string, unknown> = {}): Promise<number> {
@@ -80,46 +46,13 @@ const memberIds = async (chatId: number) => (await p.store.chats.members(chatId)
 
 /** The conversation as a person reads it (im.dialog.messages.get), oldest first. */
 async function conversation(who: Person, chatId: number): Promise<any[]> {
-  const r = await s.call('im.dialog.messages.get', { DIALOG_ID: `chat${chatId}` }, 'json', who.hook);
+  const r = await asUser(who, 'im.dialog.messages.get', { DIALOG_ID: `chat${chatId}` });
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   return [...r.body.result.messages].reverse();
 }
 
-async function drain(bot: Bot) {
-  const got = await ok(bot, 'imbot.v2.Event.get', { limit: 1000 });
-  await ok(bot, 'imbot.v2.Event.get', { offset: got.nextOffset });
-  return got.events as { type: string; data: any }[];
-}
-
 const liveSince = (mark: number) => live.slice(mark);
 
-function pngBase64(width: number, height: number): string {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc32 = (b: Buffer) => {
-    let c = 0xffffffff;
-    for (const x of b) c = crcTable[(c ^ x) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([len, body, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8;
-  const idat = Buffer.from('789c63600000000200012ad63f4a', 'hex');
-  const sig = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([sig, chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]).toString('base64');
-}
 
 const CHAT_KEYS = [
   'id', 'dialogId', 'name', 'description', 'type', 'messageType', 'owner', 'color', 'avatar', 'extranet', 'containsCollaber',
@@ -156,12 +89,7 @@ const METHODS: [string, Record<string, unknown>][] = [
 
 describe('bot errors (every chat method)', () => {
   it.each(METHODS)('%s: BOT_TOKEN_NOT_SPECIFIED, BOT_ID_REQUIRED, BOT_NOT_FOUND, BOT_OWNERSHIP_ERROR (HTTP 400)', async (method, params) => {
-    const bot = await newBot();
-    const other = await newBot();
-    expectError(await s.call(method, { botId: bot.id, ...params }), 'BOT_TOKEN_NOT_SPECIFIED', 'Bot token is not specified');
-    expectError(await s.call(method, { botToken: bot.token, ...params }), 'BOT_ID_REQUIRED', 'Bot ID is required');
-    expectError(await s.call(method, { botId: 999_999, botToken: bot.token, ...params }), 'BOT_NOT_FOUND', 'Bot not found');
-    expectError(await s.call(method, { botId: other.id, botToken: bot.token, ...params }), 'BOT_OWNERSHIP_ERROR', 'Bot is registered by another application');
+    await expectBotErrors(method, params);
   });
 
   it.each(METHODS.filter(([m]) => m !== 'imbot.v2.Chat.add'))('%s: dialogId is required (binder error 100); an unknown chat is CHAT_NOT_FOUND', async (method, params) => {
@@ -204,7 +132,7 @@ describe('imbot.v2.Chat.add', () => {
   });
 
   it('form-encoded (http_build_query): description, ownerId, message, lightBlue; the platform’s notes in the conversation', async () => {
-    const bot = await newBot({}, 'Helper');
+    const bot = await newBot({}, { name: 'Helper' });
     const r = await asBot(
       bot,
       'imbot.v2.Chat.add',
@@ -236,7 +164,7 @@ describe('imbot.v2.Chat.add', () => {
 
   it('unknown and inactive users are left out without an error; an unknown ownerId leaves the bot the owner', async () => {
     const bot = await newBot();
-    const gone = await createUser(p.store, { name: 'Gone' });
+    const gone = await newPerson('Gone');
     await p.store.users.update(gone.id, { active: 0 });
     const r = await ok(bot, 'imbot.v2.Chat.add', { fields: { title: 'Few', userIds: [alice.id, 999_999, gone.id], ownerId: 999_998 } });
     expect(r.chat.owner).toBe(bot.id);
@@ -287,6 +215,30 @@ describe('imbot.v2.Chat.get', () => {
     expect((await chatOf(member, chatId)).role).toBe('member');
   });
 
+  it('lastId and unreadId follow the bot\'s read state: first unread message of others, null when all is read', async () => {
+    const bot = await newBot();
+    const chatId = await botChat(bot, [alice.id]);
+    await ok(bot, 'imbot.v2.Chat.Message.read', { dialogId: `chat${chatId}` });
+    const read = await chatOf(bot, chatId);
+    expect(read.unreadId).toBeNull();
+    expect(read.lastId).toBe(read.lastMessageId);
+    const said: number[] = [];
+    for (const text of ['one', 'two']) {
+      const r = await s.call('im.message.add', { DIALOG_ID: `chat${chatId}`, MESSAGE: text }, 'json', alice.hook);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      said.push(r.body.result);
+    }
+    expect(await chatOf(bot, chatId)).toMatchObject({ unreadId: said[0], lastId: read.lastId });
+    await ok(bot, 'imbot.v2.Chat.Message.read', { dialogId: `chat${chatId}`, messageId: said[0] });
+    expect(await chatOf(bot, chatId)).toMatchObject({ unreadId: said[1], lastId: said[0] });
+    await ok(bot, 'imbot.v2.Chat.Message.read', { dialogId: `chat${chatId}` }, 'form');
+    expect(await chatOf(bot, chatId)).toMatchObject({ unreadId: null, lastId: said[1] });
+    // Writing in the chat reads it for the writer: the bot's own message is never unread to it.
+    await s.call('im.message.add', { DIALOG_ID: `chat${chatId}`, MESSAGE: 'three' }, 'json', alice.hook);
+    const mine = await ok(bot, 'imbot.v2.Chat.Message.send', { dialogId: `chat${chatId}`, fields: { message: 'mine' } });
+    expect(await chatOf(bot, chatId)).toMatchObject({ unreadId: null, lastId: mine.id, lastMessageId: mine.id });
+  });
+
   it('a private dialog by user id: type private, dialogId the other party', async () => {
     const bot = await newBot();
     const r = await ok(bot, 'imbot.v2.Chat.get', { dialogId: String(alice.id) }, 'form');
@@ -298,7 +250,11 @@ describe('imbot.v2.Chat.get', () => {
     const chat = await withEvents(p, (tx, emit) => createGroupChat(tx, emit, { ownerId: alice.id, title: 'Closed', memberIds: [bob.id] }));
     denied(await asBot(bot, 'imbot.v2.Chat.get', { dialogId: `chat${chat.id}` }));
     const open = await withEvents(p, (tx, emit) => createGroupChat(tx, emit, { ownerId: alice.id, title: 'Open', type: 'O', memberIds: [] }));
-    expect((await chatOf(bot, open.id)).role).toBe('guest');
+    const guest = await chatOf(bot, open.id);
+    expect(guest.role).toBe('guest');
+    // Chat::getLastId: without a relation the reader is at the last message; nothing is unread to a guest.
+    expect(guest.lastId).toBe(guest.lastMessageId);
+    expect(guest.unreadId).toBeNull();
   });
 });
 
@@ -306,7 +262,7 @@ describe('imbot.v2.Chat.get', () => {
 
 describe('imbot.v2.Chat.update', () => {
   it('the documented example {title, color: azure} → {result: true}; chat.updated names the changed fields', async () => {
-    const bot = await newBot({}, 'Renamer');
+    const bot = await newBot({}, { name: 'Renamer' });
     const chatId = await botChat(bot, [alice.id], { color: 'mint' });
     const mark = live.length;
     const r = await ok(bot, 'imbot.v2.Chat.update', { dialogId: `chat${chatId}`, fields: { title: 'New Title', color: 'azure' } });
@@ -503,7 +459,7 @@ describe('imbot.v2.Chat.Manager.add / delete', () => {
 
 describe('imbot.v2.Chat.setOwner', () => {
   it('{result: true}; the new owner is a member; the bot becomes a plain member and can no longer hand it on', async () => {
-    const bot = await newBot({}, 'Keeper');
+    const bot = await newBot({}, { name: 'Keeper' });
     const chatId = await botChat(bot, [alice.id, bob.id]);
     const mark = live.length;
     expect(await ok(bot, 'imbot.v2.Chat.setOwner', { dialogId: `chat${chatId}`, userId: alice.id })).toEqual({ result: true });

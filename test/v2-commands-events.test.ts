@@ -3,14 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/domain/apps.js';
-import { createGroupChat, resolveDialog } from '../src/domain/messenger/chats.js';
+import { resolveDialog } from '../src/domain/messenger/chats.js';
 import { addMessage } from '../src/domain/messenger/messages.js';
 import type { Platform } from '../src/domain/platform.js';
-import { createUser } from '../src/domain/users.js';
 import { createWebhook } from '../src/domain/webhooks.js';
 import { installApp } from '../src/events/app-install.js';
 import { withEvents } from '../src/events/pipeline.js';
-import { fetchJson, httpBuildQuery, isTimeObject, testServer, type TestServer } from './helpers/server.js';
+import { type Bot, expectError, fixtures, uniq } from './helpers/fixtures.js';
+import { fetchJson, isTimeObject, testServer, type TestServer } from './helpers/server.js';
 
 // imbot.v2/commands/*.md, imbot.v2/events/{event-get,events}.md, imbot.v2/messages/chat-message-{update,delete}.md,
 // seed 004 (Chat.Message.update), entities.md#command, change-log.md (BOT-BC-0330-1, BOT-BC-0325-1),
@@ -25,60 +25,9 @@ beforeAll(async () => {
 });
 afterAll(() => s?.close());
 
-let seq = 0;
-const uniq = (prefix: string) => `${prefix}_${++seq}_${Math.random().toString(36).slice(2, 7)}`;
+// ---- bots, people, chats (test/helpers/fixtures.ts) ---------------------------------------------------
 
-// ---- bots, people, chats -----------------------------------------------------------------------------
-
-interface Bot {
-  id: number;
-  token: string;
-  code: string;
-}
-
-/** A fetch-mode bot owned by a fresh botToken, registered through imbot.v2.Bot.register. */
-async function newBot(name = 'Support Bot', extra: Record<string, unknown> = {}): Promise<Bot> {
-  const token = uniq('tok');
-  const code = uniq('bot');
-  const r = await s.call('imbot.v2.Bot.register', { botToken: token, fields: { code, properties: { name }, ...extra } });
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-  return { id: r.body.result.bot.id, token, code };
-}
-
-/** Calls an imbot.v2 method as the bot's owner (admin webhook + botToken). */
-const asBot = (bot: Bot, method: string, params: Record<string, unknown> = {}, enc: 'json' | 'form' | 'query' = 'json') =>
-  s.call(method, { botId: bot.id, botToken: bot.token, ...params }, enc);
-
-interface Person {
-  id: number;
-  hook: string;
-}
-
-/** A second person of the portal with a webhook of their own. */
-async function newUser(name: string, scopes = ['im']): Promise<Person> {
-  const u = await createUser(p.store, { name, lastName: 'Tester' });
-  const { secret } = await createWebhook(p.store, p.box, { userId: u.id, scopes });
-  return { id: u.id, hook: `${s.url}/rest/${u.id}/${secret}/` };
-}
-
-/** `who` writes `text` to `dialogId` (a user id = private dialog, `chat<N>`) with im.message.add; returns the message id. */
-async function say(who: Person, dialogId: number | string, text: string): Promise<number> {
-  const r = await s.call('im.message.add', { DIALOG_ID: String(dialogId), MESSAGE: text }, 'json', who.hook);
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-  return Number(r.body.result);
-}
-
-/** A group chat owned by `owner` (set up through the domain: the people side is not under test here). */
-async function groupChat(owner: number, members: number[]) {
-  return withEvents(p, (tx, emit) => createGroupChat(tx, emit, { ownerId: owner, title: uniq('Team'), memberIds: members }));
-}
-
-/** The bot sends a message (imbot.v2.Chat.Message.send); returns its id. */
-async function botSays(bot: Bot, dialogId: number | string, fields: Record<string, unknown>): Promise<number> {
-  const r = await asBot(bot, 'imbot.v2.Chat.Message.send', { dialogId, fields });
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-  return r.body.result.id;
-}
+const { newBot, asBot, newPerson, say, botSays, groupChat, drain, expectBotErrors } = fixtures(() => s, { botName: 'Support Bot' });
 
 const events = async (bot: Bot, params: Record<string, unknown> = {}) => {
   const r = await asBot(bot, 'imbot.v2.Event.get', params);
@@ -86,33 +35,8 @@ const events = async (bot: Bot, params: Record<string, unknown> = {}) => {
   return r.body.result as { events: { eventId: number; type: string; date: string; data: any }[]; nextOffset: number; hasMore: boolean };
 };
 
-/** Reads everything pending and acknowledges it; returns what was pending. */
-async function drain(bot: Bot) {
-  const got = await events(bot, { limit: 1000 });
-  await events(bot, { offset: got.nextOffset });
-  return got.events;
-}
-
 const storedMessage = (id: number) => p.store.messages.byId(id);
 const paramsOf = async (id: number) => JSON.parse((await storedMessage(id))!.params);
-
-function expectError(r: { status: number; body: any }, code: string | number, description?: string) {
-  expect(r.status, JSON.stringify(r.body)).toBe(400);
-  expect(r.body.error).toBe(code);
-  if (description !== undefined) expect(r.body.error_description).toBe(description);
-  expect(r.body.result).toBeUndefined();
-  expect(r.body.time).toBeUndefined();
-}
-
-/** The four BotController errors every imbot.v2 method documents. */
-async function expectBotErrors(method: string, params: Record<string, unknown>) {
-  const bot = await newBot();
-  const other = await newBot();
-  expectError(await s.call(method, { botId: bot.id, ...params }), 'BOT_TOKEN_NOT_SPECIFIED', 'Bot token is not specified');
-  expectError(await s.call(method, { botToken: bot.token, ...params }), 'BOT_ID_REQUIRED', 'Bot ID is required');
-  expectError(await s.call(method, { botId: 999_999, botToken: bot.token, ...params }), 'BOT_NOT_FOUND', 'Bot not found');
-  expectError(await s.call(method, { botId: other.id, botToken: bot.token, ...params }), 'BOT_OWNERSHIP_ERROR', 'Bot is registered by another application');
-}
 
 // ---- OAuth: an installed application -----------------------------------------------------------------
 
@@ -357,7 +281,7 @@ describe('imbot.v2.Command.unregister', () => {
 // ======================================================================================================
 describe('imbot.v2.Command.list', () => {
   it('reproduces the documented example: every field of the Command object, texts in the bot language', async () => {
-    const bot = await newBot('My Bot');
+    const bot = await newBot({}, { name: 'My Bot' });
     const reg = await asBot(bot, 'imbot.v2.Command.register', {
       fields: { command: 'help', title: { de: 'Hilfe', en: 'Show Help' }, params: { de: 'Anfrage', en: 'request text' } },
     });
@@ -383,7 +307,7 @@ describe('imbot.v2.Command.list', () => {
   });
 
   it('falls back to English, then to the first language; a command without a title is hidden', async () => {
-    const bot = await newBot('Lingua');
+    const bot = await newBot({}, { name: 'Lingua' });
     // A bot's language is the portal's at registration (always en here); set it directly to see it win.
     await p.store.bots.update(bot.id, { language: 'de' });
     expect((await asBot(bot, 'imbot.v2.Bot.get')).body.result.bot.language).toBe('de');
@@ -416,8 +340,8 @@ describe('imbot.v2.Command.list', () => {
 // ======================================================================================================
 describe('slash commands reach the bot as ONIMBOTV2COMMANDADD', () => {
   it('"/help x" in the private dialog raises COMMANDADD {id, command:"/help", params:"x", context:"textarea"} and no MESSAGEADD', async () => {
-    const bot = await newBot('Helper');
-    const user = await newUser('Alice');
+    const bot = await newBot({}, { name: 'Helper' });
+    const user = await newPerson('Alice');
     const cmd = (await asBot(bot, 'imbot.v2.Command.register', { fields: { command: 'help', title: { en: 'Help' } } })).body.result.command;
     const first = await say(user, bot.id, 'hello'); // opens the dialog: JOINCHAT + MESSAGEADD
     expect((await drain(bot)).map((e) => e.type)).toEqual(['ONIMBOTV2JOINCHAT', 'ONIMBOTV2MESSAGEADD']);
@@ -451,10 +375,10 @@ describe('slash commands reach the bot as ONIMBOTV2COMMANDADD', () => {
   });
 
   it('a command with common=false is ignored in a chat where its bot is not a member; common=true works anywhere', async () => {
-    const local = await newBot('Local');
-    const global = await newBot('Global');
-    const alice = await newUser('Alice');
-    const bob = await newUser('Bob');
+    const local = await newBot({}, { name: 'Local' });
+    const global = await newBot({}, { name: 'Global' });
+    const alice = await newPerson('Alice');
+    const bob = await newPerson('Bob');
     await asBot(local, 'imbot.v2.Command.register', { fields: { command: 'localcmd', title: { en: 'L' }, common: false } });
     const g = (await asBot(global, 'imbot.v2.Command.register', { fields: { command: 'globalcmd', title: { en: 'G' }, common: true } })).body.result.command;
     const chat = await groupChat(alice.id, [bob.id]);
@@ -478,7 +402,7 @@ describe('slash commands reach the bot as ONIMBOTV2COMMANDADD', () => {
 
   it('an unregistered command no longer routes', async () => {
     const bot = await newBot();
-    const user = await newUser('Carol');
+    const user = await newPerson('Carol');
     const cmd = (await asBot(bot, 'imbot.v2.Command.register', { fields: { command: 'gone', title: { en: 'Gone' } } })).body.result.command;
     await asBot(bot, 'imbot.v2.Command.unregister', { commandId: cmd.id });
     await say(user, bot.id, '/gone');
@@ -489,8 +413,8 @@ describe('slash commands reach the bot as ONIMBOTV2COMMANDADD', () => {
 // ======================================================================================================
 describe('imbot.v2.Command.answer', () => {
   async function commandInPrivate() {
-    const bot = await newBot('Answerer');
-    const user = await newUser('Dora');
+    const bot = await newBot({}, { name: 'Answerer' });
+    const user = await newPerson('Dora');
     const cmd = (await asBot(bot, 'imbot.v2.Command.register', { fields: { command: 'help', title: { en: 'Help' }, common: true } })).body.result.command;
     const messageId = await say(user, bot.id, '/help me');
     const ev = (await drain(bot)).find((e) => e.type === 'ONIMBOTV2COMMANDADD')!;
@@ -548,9 +472,9 @@ describe('imbot.v2.Command.answer', () => {
   });
 
   it('answers in a chat the bot is not a member of (common command) as a system message naming the bot', async () => {
-    const bot = await newBot('Outsider');
-    const alice = await newUser('Alice');
-    const bob = await newUser('Bob');
+    const bot = await newBot({}, { name: 'Outsider' });
+    const alice = await newPerson('Alice');
+    const bob = await newPerson('Bob');
     const cmd = (await asBot(bot, 'imbot.v2.Command.register', { fields: { command: 'weather', title: { en: 'W' }, common: true } })).body.result.command;
     const chat = await groupChat(alice.id, [bob.id]);
     const messageId = await say(alice, `chat${chat.id}`, '/weather Berlin');
@@ -581,8 +505,8 @@ describe('imbot.v2.Command.answer', () => {
     expect((await p.store.chats.byId(chatId))!.message_count).toBe(before);
 
     // A chat where the command was never called: no grant either.
-    const stranger = await newUser('Eve');
-    const elsewhere = await say(stranger, (await newUser('Frank')).id, 'hello there');
+    const stranger = await newPerson('Eve');
+    const elsewhere = await say(stranger, (await newPerson('Frank')).id, 'hello there');
     const r2 = await asBot(bot, 'imbot.v2.Command.answer', { commandId, messageId: elsewhere, dialogId: 'x', fields: { message: 'Hi' } });
     expect(r2.body.result).toEqual({ result: true });
     const [last] = await lastMessages((await storedMessage(elsewhere))!.chat_id);
@@ -613,7 +537,7 @@ describe('imbot.v2.Command.answer', () => {
 describe('imbot.v2.Event.get', () => {
   it('reproduces the documented response: {events:[{eventId, type, date, data}], nextOffset, hasMore}', async () => {
     const bot = await newBot();
-    const user = await newUser('Gina');
+    const user = await newPerson('Gina');
     const m = await say(user, bot.id, 'Hi bot');
     const r = await asBot(bot, 'imbot.v2.Event.get', { offset: 0, limit: 50 });
     expect(r.status).toBe(200);
@@ -639,7 +563,7 @@ describe('imbot.v2.Event.get', () => {
 
   it('an offset acknowledges (deletes) everything below it; nothing new → nextOffset is the offset sent', async () => {
     const bot = await newBot();
-    const user = await newUser('Hank');
+    const user = await newPerson('Hank');
     await say(user, bot.id, 'one');
     await say(user, bot.id, 'two');
     const all = await events(bot);
@@ -673,9 +597,9 @@ describe('imbot.v2.Event.get', () => {
   });
 
   it('ids are global across bots: one bot sees gaps where another bot’s events went', async () => {
-    const a = await newBot('A');
-    const b = await newBot('B');
-    const user = await newUser('Ivy');
+    const a = await newBot({}, { name: 'A' });
+    const b = await newBot({}, { name: 'B' });
+    const user = await newPerson('Ivy');
     await say(user, a.id, 'a1');
     await say(user, b.id, 'b1');
     await say(user, a.id, 'a2');
@@ -696,7 +620,7 @@ describe('imbot.v2.Event.get', () => {
 
   it('limit: default 100, clamped to 1..1000 (0 → 1, 5000 → 1000); hasMore = a full page', async () => {
     const bot = await newBot();
-    const user = await newUser('Jack');
+    const user = await newPerson('Jack');
     // 1001 queued events, written through the messenger domain in one transaction (speed).
     await withEvents(p, async (tx, emit) => {
       const chat = await resolveDialog(tx, emit, user.id, bot.id);
@@ -729,7 +653,7 @@ describe('imbot.v2.Event.get', () => {
 
   it('bots get no events for bot messages', async () => {
     const bot = await newBot();
-    const user = await newUser('Kim');
+    const user = await newPerson('Kim');
     await say(user, bot.id, 'hi');
     await drain(bot);
     await botSays(bot, user.id, { message: 'hello human' });
@@ -773,19 +697,11 @@ describe('the fetch queue survives a restart', () => {
     let first: TestServer | undefined = await testServer({ data });
     let second: TestServer | undefined;
     try {
-      const fp = first.server.platform;
-      const token = uniq('tok');
-      const reg = await first.call('imbot.v2.Bot.register', { botToken: token, fields: { code: uniq('durable'), properties: { name: 'Durable' } } });
-      const botId = reg.body.result.bot.id;
-      const u = await createUser(fp.store, { name: 'Lee' });
-      const { secret } = await createWebhook(fp.store, fp.box, { userId: u.id, scopes: ['im'] });
-      const hook = `${first.url}/rest/${u.id}/${secret}/`;
-      const sayHere = async (text: string) => {
-        const r = await first!.call('im.message.add', { DIALOG_ID: String(botId), MESSAGE: text }, 'json', hook);
-        expect(r.status, JSON.stringify(r.body)).toBe(200);
-      };
-      await sayHere('before restart 1');
-      await sayHere('before restart 2');
+      const onFirst = fixtures(() => first!, { botName: 'Durable' });
+      const { id: botId, token } = await onFirst.newBot();
+      const lee = await onFirst.newPerson('Lee');
+      await onFirst.say(lee, botId, 'before restart 1');
+      await onFirst.say(lee, botId, 'before restart 2');
       const read = await first.call('imbot.v2.Event.get', { botId, botToken: token });
       expect(read.body.result.events).toHaveLength(3);
       // Acknowledge the JOINCHAT only, then stop the server.
@@ -814,8 +730,8 @@ describe('the fetch queue survives a restart', () => {
 // ======================================================================================================
 describe('imbot.v2.Chat.Message.update (seed 004)', () => {
   async function setup() {
-    const bot = await newBot('Editor');
-    const user = await newUser('Mia');
+    const bot = await newBot({}, { name: 'Editor' });
+    const user = await newPerson('Mia');
     return { bot, user };
   }
 
@@ -904,7 +820,7 @@ describe('imbot.v2.Chat.Message.update (seed 004)', () => {
 
   it('only the bot’s own messages: ACCESS_DENIED for another bot’s, a user’s, a system message, a missing or deleted one', async () => {
     const { bot, user } = await setup();
-    const other = await newBot('Other');
+    const other = await newBot({}, { name: 'Other' });
     const denied = async (messageId: unknown) => {
       const r = await asBot(bot, 'imbot.v2.Chat.Message.update', { messageId, fields: { message: 'hijack' } });
       expectError(r, 'ACCESS_DENIED', 'Access denied');
@@ -961,8 +877,8 @@ describe('imbot.v2.Chat.Message.update (seed 004)', () => {
 // ======================================================================================================
 describe('imbot.v2.Chat.Message.delete', () => {
   it('reproduces the documented example: {result:{result:true}}; soft by default, complete on request', async () => {
-    const bot = await newBot('Deleter');
-    const user = await newUser('Nora');
+    const bot = await newBot({}, { name: 'Deleter' });
+    const user = await newPerson('Nora');
     const id = await botSays(bot, user.id, { message: 'bye', keyboard: [{ TEXT: 'K', LINK: '/k' }] });
     const r = await asBot(bot, 'imbot.v2.Chat.Message.delete', { messageId: id });
     expect(r.status).toBe(200);
@@ -986,9 +902,9 @@ describe('imbot.v2.Chat.Message.delete', () => {
   });
 
   it('ACCESS_DENIED for others’ and system messages unless the bot administers the chat; also for a missing message', async () => {
-    const admin = await newBot('Admin');
-    const plain = await newBot('Plain');
-    const owner = await newUser('Olga');
+    const admin = await newBot({}, { name: 'Admin' });
+    const plain = await newBot({}, { name: 'Plain' });
+    const owner = await newPerson('Olga');
     const chat = await groupChat(owner.id, [admin.id, plain.id]);
     await p.store.chats.setRole(chat.id, admin.id, 'manager');
     const dialog = `chat${chat.id}`;

@@ -3,13 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGroupChat, privateKey } from '../src/domain/messenger/chats.js';
+import { privateKey } from '../src/domain/messenger/chats.js';
 import type { Platform } from '../src/domain/platform.js';
-import { createUser } from '../src/domain/users.js';
-import { createWebhook } from '../src/domain/webhooks.js';
-import { withEvents } from '../src/events/pipeline.js';
 import { createApp } from '../src/domain/apps.js';
 import { installApp } from '../src/events/app-install.js';
+import { type Bot, expectError, fixtures, type Person, uniq } from './helpers/fixtures.js';
 import { fetchJson, isTimeObject, testServer, type TestServer } from './helpers/server.js';
 
 // imbot.v2/files/{index,file-upload,file-download}.md, im.v2/files/{index,file-upload,file-download}.md,
@@ -25,50 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => s?.close());
 
-let seq = 0;
-const uniq = (prefix: string) => `${prefix}_${++seq}_${Math.random().toString(36).slice(2, 7)}`;
-
-interface Bot {
-  id: number;
-  token: string;
-}
-
-async function newBot(srv = s, extra: Record<string, unknown> = {}): Promise<Bot> {
-  const token = uniq('tok');
-  const r = await srv.call('imbot.v2.Bot.register', { botToken: token, fields: { code: uniq('bot'), properties: { name: 'File Bot', ...extra } } });
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-  return { id: r.body.result.bot.id, token };
-}
-
-const asBot = (bot: Bot, method: string, params: Record<string, unknown> = {}, enc: 'json' | 'form' = 'json', srv = s) =>
-  srv.call(method, { botId: bot.id, botToken: bot.token, ...params }, enc);
-
-interface Person {
-  id: number;
-  hook: string;
-}
-
-async function newUser(name: string, scopes = ['im'], srv = s): Promise<Person> {
-  const pl = srv.server.platform;
-  const u = await createUser(pl.store, { name, lastName: 'Tester' });
-  const { secret } = await createWebhook(pl.store, pl.box, { userId: u.id, scopes });
-  return { id: u.id, hook: `${srv.url}/rest/${u.id}/${secret}/` };
-}
-
-const asUser = (who: Person, method: string, params: Record<string, unknown>, enc: 'json' | 'form' = 'json', srv = s) =>
-  srv.call(method, params, enc, who.hook);
-
-async function groupChat(owner: number, members: number[], pl = p) {
-  const chat = await withEvents(pl, (tx, emit) => createGroupChat(tx, emit, { ownerId: owner, title: uniq('Team'), memberIds: members }));
-  return chat.id;
-}
-
-function expectError(r: { status: number; body: any }, code: string | number, description?: string) {
-  expect(r.status, JSON.stringify(r.body)).toBe(400);
-  expect(r.body.error).toBe(code);
-  if (description !== undefined) expect(r.body.error_description).toBe(description);
-  expect(r.body.result).toBeUndefined();
-}
+const { newBot, asBot, newPerson, asUser, groupChat } = fixtures(() => s, { botName: 'File Bot' });
 
 /** Random bytes with runs of zeros in them (a NUL-terminated-string bug would cut them short). */
 function binary(size: number): Buffer {
@@ -112,8 +67,8 @@ const USER_FILE_KEYS = [
 describe('imbot.v2.File.upload / File.download: the documented examples', () => {
   it('uploads report.pdf with a message into chat<N> and returns {file, messageId, chatId, dialogId}', async () => {
     const bot = await newBot();
-    const owner = await newUser('Owner');
-    const chatId = await groupChat(owner.id, [bot.id]);
+    const owner = await newPerson('Owner');
+    const chatId = (await groupChat(owner.id, [bot.id])).id;
     const r = await asBot(bot, 'imbot.v2.File.upload', {
       dialogId: `chat${chatId}`,
       fields: { name: 'report.pdf', content: 'SGVsbG8gV29ybGQh', message: 'Here is the report' },
@@ -164,8 +119,8 @@ describe('imbot.v2.File.upload / File.download: the documented examples', () => 
 
   it('accepts PHP form bodies (http_build_query) and UPPER_SNAKE field names', async () => {
     const bot = await newBot();
-    const owner = await newUser('Owner');
-    const chatId = await groupChat(owner.id, [bot.id]);
+    const owner = await newPerson('Owner');
+    const chatId = (await groupChat(owner.id, [bot.id])).id;
     const r = await asBot(bot, 'imbot.v2.File.upload', { dialogId: `chat${chatId}`, fields: { NAME: 'a.txt', CONTENT: 'YWJj' } }, 'form');
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body.result.file).toMatchObject({ name: 'a.txt', extension: 'txt', size: 3 });
@@ -180,7 +135,7 @@ describe('imbot.v2.File.upload / File.download: the documented examples', () => 
 
   it('a file message emptied of its text by Chat.Message.update keeps its file (it is not "completely empty")', async () => {
     const bot = await newBot();
-    const person = await newUser('Ute');
+    const person = await newPerson('Ute');
     const up = await asBot(bot, 'imbot.v2.File.upload', { dialogId: String(person.id), fields: { name: 'a.txt', content: 'YWJj', message: 'caption' } });
     const u = await asBot(bot, 'imbot.v2.Chat.Message.update', { messageId: up.body.result.messageId, fields: { message: '' } });
     expect(u.status, JSON.stringify(u.body)).toBe(200);
@@ -191,8 +146,8 @@ describe('imbot.v2.File.upload / File.download: the documented examples', () => 
 
   it('accepts the content as a multipart file part (the protocol layer turns it into [name, base64])', async () => {
     const bot = await newBot();
-    const owner = await newUser('Owner');
-    const chatId = await groupChat(owner.id, [bot.id]);
+    const owner = await newPerson('Owner');
+    const chatId = (await groupChat(owner.id, [bot.id])).id;
     const bytes = binary(50_000);
     const form = new FormData();
     form.set('botId', String(bot.id));
@@ -211,7 +166,7 @@ describe('imbot.v2.File.upload / File.download: the documented examples', () => 
 describe('round trips between a bot and a person, byte-identical', () => {
   it('a bot uploads into its private dialog; the person downloads it with im.v2.File.download and a plain GET', async () => {
     const bot = await newBot();
-    const person = await newUser('Anna');
+    const person = await newPerson('Anna');
     const bytes = binary(300_000);
     const up = await asBot(bot, 'imbot.v2.File.upload', { dialogId: String(person.id), fields: { name: 'data.bin', content: bytes.toString('base64') } });
     expect(up.status, JSON.stringify(up.body)).toBe(200);
@@ -233,7 +188,7 @@ describe('round trips between a bot and a person, byte-identical', () => {
 
   it('a person uploads into a fetch bot dialog: the bot hears ONIMBOTV2MESSAGEADD with FILE_ID and downloads the same bytes', async () => {
     const bot = await newBot();
-    const person = await newUser('Boris');
+    const person = await newPerson('Boris');
     await drain(bot);
     const bytes = binary(200_000);
     const up = await asUser(person, 'im.v2.File.upload', {
@@ -263,7 +218,7 @@ describe('round trips between a bot and a person, byte-identical', () => {
 
   it('keeps a name with spaces and non-ASCII characters exact, and sends it as RFC 5987 filename*', async () => {
     const bot = await newBot();
-    const person = await newUser('Clara');
+    const person = await newPerson('Clara');
     const name = 'Отчёт за 2026 год — «финал» (v2) 100%.txt';
     const bytes = Buffer.from('Zeilen\u0000mit\u0000Nullen\n');
     const up = await asUser(person, 'im.v2.File.upload', { dialogId: String(bot.id), fields: { name, content: bytes.toString('base64') } }, 'form');
@@ -283,8 +238,8 @@ describe('round trips between a bot and a person, byte-identical', () => {
 
   it('an image gets type image with its size, and urlShow shows it inline', async () => {
     const bot = await newBot();
-    const person = await newUser('Dora');
-    const chatId = await groupChat(person.id, [bot.id]);
+    const person = await newPerson('Dora');
+    const chatId = (await groupChat(person.id, [bot.id])).id;
     const image = png(72, 61);
     const up = await asUser(person, 'im.v2.File.upload', { dialogId: `chat${chatId}`, fields: { name: 'image.PNG', content: image.toString('base64') } });
     expect(up.status, JSON.stringify(up.body)).toBe(200);
@@ -325,7 +280,7 @@ describe('OAuth', () => {
 describe('download links', () => {
   it('a tampered, foreign or missing token is refused with 403 and a clear body', async () => {
     const bot = await newBot();
-    const person = await newUser('Emil');
+    const person = await newPerson('Emil');
     const up = await asBot(bot, 'imbot.v2.File.upload', { dialogId: String(person.id), fields: { name: 'x.txt', content: 'eHl6' } });
     const d = await asBot(bot, 'imbot.v2.File.download', { fileId: up.body.result.file.id });
     const url = new URL(d.body.result.downloadUrl);
@@ -346,18 +301,19 @@ describe('download links', () => {
 
   it('an expired link is refused (fileLinkTtlSeconds)', async () => {
     const short = await testServer({ fileLinkTtlSeconds: 0.3 });
+    const onShort = fixtures(() => short, { botName: 'File Bot' });
     try {
-      const bot = await newBot(short);
-      const person = await newUser('Fritz', ['im'], short);
-      const up = await asBot(bot, 'imbot.v2.File.upload', { dialogId: String(person.id), fields: { name: 'x.txt', content: 'eHl6' } }, 'json', short);
+      const bot = await onShort.newBot();
+      const person = await onShort.newPerson('Fritz');
+      const up = await onShort.asBot(bot, 'imbot.v2.File.upload', { dialogId: String(person.id), fields: { name: 'x.txt', content: 'eHl6' } });
       expect(up.status, JSON.stringify(up.body)).toBe(200);
-      const d = await asBot(bot, 'imbot.v2.File.download', { fileId: up.body.result.file.id }, 'json', short);
+      const d = await onShort.asBot(bot, 'imbot.v2.File.download', { fileId: up.body.result.file.id });
       await new Promise((r) => setTimeout(r, 600));
       const res = await fetch(d.body.result.downloadUrl);
       expect(res.status).toBe(403);
       expect(await res.json()).toEqual({ error: 'FILE_LINK_EXPIRED', error_description: 'The download link has expired: ask File.download for a new one' });
       // A fresh link works again.
-      const again = await asBot(bot, 'imbot.v2.File.download', { fileId: up.body.result.file.id }, 'json', short);
+      const again = await onShort.asBot(bot, 'imbot.v2.File.download', { fileId: up.body.result.file.id });
       expect((await download(again.body.result.downloadUrl)).bytes.toString()).toBe('xyz');
     } finally {
       await short.close();
@@ -381,7 +337,7 @@ describe('imbot.v2.File.upload errors', () => {
 
   it('FILE_EMPTY, FILE_INVALID_CONTENT, FILE_FOLDER_ERROR, FILE_SEND_FAILED', async () => {
     const bot = await newBot();
-    const person = await newUser('Gert');
+    const person = await newPerson('Gert');
     const dialogId = String(person.id);
     const up = (fields: unknown, d: unknown = dialogId) => asBot(bot, 'imbot.v2.File.upload', { dialogId: d, fields });
     const empty = 'File name or content is empty';
@@ -401,7 +357,7 @@ describe('imbot.v2.File.upload errors', () => {
     expectError(await up({ name: 'a.txt', content: 'YWJj' }, 'chat999999'), 'FILE_FOLDER_ERROR', 'Failed to get chat folder');
     expectError(await up({ name: 'a.txt', content: 'YWJj' }, 'nonsense'), 'FILE_FOLDER_ERROR');
     expectError(await up({ name: 'a.txt', content: 'YWJj' }, '999999'), 'FILE_FOLDER_ERROR');
-    const foreignChat = await groupChat(person.id, []);
+    const foreignChat = (await groupChat(person.id, [])).id;
     expectError(await up({ name: 'a.txt', content: 'YWJj' }, `chat${foreignChat}`), 'FILE_SEND_FAILED', 'Failed to send message');
     // Nothing was stored by the refused uploads.
     const list = await asUser(person, 'im.dialog.messages.get', { DIALOG_ID: `chat${foreignChat}` });
@@ -413,7 +369,7 @@ describe('imbot.v2.File.download errors', () => {
   it('FILE_NOT_FOUND, FILE_ACCESS_ERROR and the binder error for a missing fileId', async () => {
     const bot = await newBot();
     const outsider = await newBot();
-    const person = await newUser('Ida');
+    const person = await newPerson('Ida');
     const up = await asBot(bot, 'imbot.v2.File.upload', { dialogId: String(person.id), fields: { name: 'a.txt', content: 'YWJj' } });
     expectError(await asBot(bot, 'imbot.v2.File.download', { fileId: 999_999 }), 'FILE_NOT_FOUND', 'File not found');
     expectError(await asBot(bot, 'imbot.v2.File.download', { fileId: 0 }), 'FILE_NOT_FOUND');
@@ -424,30 +380,30 @@ describe('imbot.v2.File.download errors', () => {
 
 describe('im.v2.File.upload / im.v2.File.download errors', () => {
   it('upload: FILE_EMPTY, FILE_INVALID_CONTENT, CHAT_NOT_FOUND, ACCESS_DENIED; scope im required', async () => {
-    const a = await newUser('Jan');
-    const b = await newUser('Kai');
+    const a = await newPerson('Jan');
+    const b = await newPerson('Kai');
     const up = (fields: unknown, dialogId: unknown = String(b.id), who = a) => asUser(who, 'im.v2.File.upload', { dialogId, fields });
     expectError(await up({ name: 'a.txt' }), 'FILE_EMPTY', 'File name and content are required');
     expectError(await up({ content: 'YWJj' }), 'FILE_EMPTY');
     expectError(await up({ name: 'a.txt', content: '%%%' }), 'FILE_INVALID_CONTENT', 'Invalid base64 content');
     expectError(await up({ name: 'a.txt', content: 'YWJj' }, 'chat999999'), 'CHAT_NOT_FOUND', 'CHAT_NOT_FOUND');
     expectError(await up({ name: 'a.txt', content: 'YWJj' }, '999999'), 'CHAT_NOT_FOUND');
-    const closed = await groupChat(b.id, []);
+    const closed = (await groupChat(b.id, [])).id;
     expectError(await up({ name: 'a.txt', content: 'YWJj' }, `chat${closed}`), 'ACCESS_DENIED', 'Access denied');
     const ok = await up({ name: 'a.txt', content: 'YWJj', message: 'for you' });
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
     expect(ok.body.result.dialogId).toBe(String(b.id));
     // Only a caller with scope im.
-    const noIm = await newUser('Lena', ['user']);
+    const noIm = await newPerson('Lena', ['user']);
     const r = await up({ name: 'a.txt', content: 'YWJj' }, String(b.id), noIm);
     expect(r.status).toBe(403);
     expect(r.body.error).toBe('insufficient_scope');
   });
 
   it('download: FILE_NOT_FOUND (also for a file of another chat) and ACCESS_DENIED', async () => {
-    const a = await newUser('Mia');
-    const b = await newUser('Nils');
-    const c = await newUser('Olga');
+    const a = await newPerson('Mia');
+    const b = await newPerson('Nils');
+    const c = await newPerson('Olga');
     const up = await asUser(a, 'im.v2.File.upload', { dialogId: String(b.id), fields: { name: 'a.txt', content: 'YWJj' } });
     const fileId = up.body.result.file.id;
     const dl = (who: Person, dialogId: unknown, id: unknown = fileId) => asUser(who, 'im.v2.File.download', { dialogId, fileId: id });
@@ -456,7 +412,7 @@ describe('im.v2.File.upload / im.v2.File.download errors', () => {
     const okB = await dl(b, String(a.id), String(fileId));
     expect(okB.status, JSON.stringify(okB.body)).toBe(200);
     expectError(await dl(a, String(b.id), 999_999), 'FILE_NOT_FOUND', 'File not found');
-    const other = await groupChat(a.id, [c.id]);
+    const other = (await groupChat(a.id, [c.id])).id;
     expectError(await dl(a, `chat${other}`), 'FILE_NOT_FOUND');
     // c is in no dialog with a file: no access to the chat named, or no such chat.
     expectError(await dl(c, `chat${up.body.result.chatId}`), 'ACCESS_DENIED', 'Access denied');
@@ -469,6 +425,7 @@ describe('im.v2.File.upload / im.v2.File.download errors', () => {
 describe('storage in the data folder', () => {
   let dir: string;
   let disk: TestServer;
+  const onDisk = fixtures(() => disk, { botName: 'File Bot' });
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imbot-files-'));
     disk = await testServer({ data: path.join(dir, 'portal.sqlite') });
@@ -479,32 +436,32 @@ describe('storage in the data folder', () => {
   });
 
   it('keeps the bytes under <dataDir>/files and serves them back', async () => {
-    const bot = await newBot(disk);
-    const person = await newUser('Paul', ['im'], disk);
+    const bot = await onDisk.newBot();
+    const person = await onDisk.newPerson('Paul');
     const bytes = binary(120_000);
-    const up = await asBot(bot, 'imbot.v2.File.upload', { dialogId: String(person.id), fields: { name: 'disk.bin', content: bytes.toString('base64') } }, 'json', disk);
+    const up = await onDisk.asBot(bot, 'imbot.v2.File.upload', { dialogId: String(person.id), fields: { name: 'disk.bin', content: bytes.toString('base64') } });
     expect(up.status, JSON.stringify(up.body)).toBe(200);
     const stored = fs.readdirSync(path.join(dir, 'files'));
     expect(stored).toHaveLength(1);
     expect(fs.readFileSync(path.join(dir, 'files', stored[0])).equals(bytes)).toBe(true);
-    const d = await asUser(person, 'im.v2.File.download', { dialogId: String(bot.id), fileId: up.body.result.file.id }, 'json', disk);
+    const d = await onDisk.asUser(person, 'im.v2.File.download', { dialogId: String(bot.id), fileId: up.body.result.file.id });
     expect((await download(d.body.result.downloadUrl)).bytes.equals(bytes)).toBe(true);
   });
 
   it('FILE_UPLOAD_FAILED / UPLOAD_FAILED when the bytes cannot be written, and nothing is half-stored', async () => {
-    const bot = await newBot(disk);
-    const person = await newUser('Quinn', ['im'], disk);
+    const bot = await onDisk.newBot();
+    const person = await onDisk.newPerson('Quinn');
     const filesDir = path.join(dir, 'files');
     const moved = `${filesDir}.moved`;
     if (fs.existsSync(filesDir)) fs.renameSync(filesDir, moved);
     fs.writeFileSync(filesDir, 'a file where the folder should be');
     try {
       expectError(
-        await asBot(bot, 'imbot.v2.File.upload', { dialogId: String(person.id), fields: { name: 'a.txt', content: 'YWJj' } }, 'json', disk),
+        await onDisk.asBot(bot, 'imbot.v2.File.upload', { dialogId: String(person.id), fields: { name: 'a.txt', content: 'YWJj' } }),
         'FILE_UPLOAD_FAILED',
         'File upload failed',
       );
-      expectError(await asUser(person, 'im.v2.File.upload', { dialogId: String(bot.id), fields: { name: 'a.txt', content: 'YWJj' } }, 'json', disk), 'UPLOAD_FAILED');
+      expectError(await onDisk.asUser(person, 'im.v2.File.upload', { dialogId: String(bot.id), fields: { name: 'a.txt', content: 'YWJj' } }), 'UPLOAD_FAILED');
       // The private dialog the refused uploads would have opened was rolled back with them, messages and all.
       const store = disk.server.platform.store;
       const chat = await store.chats.byPrivateKey(privateKey(bot.id, person.id));
@@ -517,8 +474,8 @@ describe('storage in the data folder', () => {
 
   it('serves stored avatars at the URL the avatar field holds', async () => {
     const image = png(10, 10);
-    const bot = await newBot(disk, { avatar: image.toString('base64') });
-    const r = await asBot(bot, 'imbot.v2.Bot.get', {}, 'json', disk);
+    const bot = await onDisk.newBot({}, { avatar: image.toString('base64') });
+    const r = await onDisk.asBot(bot, 'imbot.v2.Bot.get', {});
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     const avatar = r.body.result.users?.[0]?.avatar ?? (await disk.server.platform.store.users.byId(bot.id))!.avatar;
     expect(avatar).toMatch(/\/avatars\/\d+\.png$/);

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMembers, createGroupChat } from '../src/domain/messenger/chats.js';
+import { addMembers } from '../src/domain/messenger/chats.js';
 import type { Platform } from '../src/domain/platform.js';
-import { createUser } from '../src/domain/users.js';
-import { createWebhook } from '../src/domain/webhooks.js';
 import { withEvents } from '../src/events/pipeline.js';
+import { expectError, fixtures } from './helpers/fixtures.js';
 import { deliveriesSettled, FormReceiver, isTimeObject, testServer, type TestServer } from './helpers/server.js';
 
 // imbot.v2/messages/chat-message-{read,get,get-context,reaction-add,reaction-delete}.md, imbot.v2/events/events.md
@@ -24,74 +23,7 @@ afterAll(async () => {
   await s?.close();
 });
 
-let seq = 0;
-const uniq = (prefix: string) => `${prefix}_${++seq}_${Math.random().toString(36).slice(2, 7)}`;
-
-interface Bot {
-  id: number;
-  token: string;
-}
-
-async function newBot(fields: Record<string, unknown> = {}): Promise<Bot> {
-  const token = uniq('tok');
-  const r = await s.call('imbot.v2.Bot.register', { botToken: token, fields: { code: uniq('bot'), properties: { name: 'Reader Bot' }, ...fields } });
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-  return { id: r.body.result.bot.id, token };
-}
-
-const asBot = (bot: Bot, method: string, params: Record<string, unknown> = {}, enc: 'json' | 'form' | 'query' = 'json') =>
-  s.call(method, { botId: bot.id, botToken: bot.token, ...params }, enc);
-
-interface Person {
-  id: number;
-  hook: string;
-}
-
-async function newUser(name: string): Promise<Person> {
-  const u = await createUser(p.store, { name, lastName: 'Tester' });
-  const { secret } = await createWebhook(p.store, p.box, { userId: u.id, scopes: ['im'] });
-  return { id: u.id, hook: `${s.url}/rest/${u.id}/${secret}/` };
-}
-
-const asUser = (who: Person, method: string, params: Record<string, unknown> = {}, enc: 'json' | 'form' = 'json') => s.call(method, params, enc, who.hook);
-
-async function say(who: Person, dialogId: number | string, text: string): Promise<number> {
-  const r = await asUser(who, 'im.message.add', { DIALOG_ID: String(dialogId), MESSAGE: text });
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-  return Number(r.body.result);
-}
-
-async function botSays(bot: Bot, dialogId: number | string, text: string): Promise<number> {
-  const r = await asBot(bot, 'imbot.v2.Chat.Message.send', { dialogId, fields: { message: text } });
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-  return r.body.result.id;
-}
-
-const groupChat = (owner: number, members: number[]) =>
-  withEvents(p, (tx, emit) => createGroupChat(tx, emit, { ownerId: owner, title: uniq('Team'), memberIds: members }));
-
-async function drain(bot: Bot) {
-  const got = await asBot(bot, 'imbot.v2.Event.get', { limit: 1000 });
-  expect(got.status, JSON.stringify(got.body)).toBe(200);
-  await asBot(bot, 'imbot.v2.Event.get', { offset: got.body.result.nextOffset });
-  return got.body.result.events as { type: string; data: any }[];
-}
-
-function expectError(r: { status: number; body: any }, code: string | number, status = 400) {
-  expect(r.status, JSON.stringify(r.body)).toBe(status);
-  expect(r.body.error).toBe(code);
-  expect(typeof r.body.error_description).toBe('string');
-  expect(r.body.result).toBeUndefined();
-}
-
-async function expectBotErrors(method: string, params: Record<string, unknown>) {
-  const bot = await newBot();
-  const other = await newBot();
-  expectError(await s.call(method, { botId: bot.id, ...params }), 'BOT_TOKEN_NOT_SPECIFIED');
-  expectError(await s.call(method, { botToken: bot.token, ...params }), 'BOT_ID_REQUIRED');
-  expectError(await s.call(method, { botId: 999_999, botToken: bot.token, ...params }), 'BOT_NOT_FOUND');
-  expectError(await s.call(method, { botId: other.id, botToken: bot.token, ...params }), 'BOT_OWNERSHIP_ERROR');
-}
+const { newBot, asBot, newPerson, asUser, say, botSays, groupChat, drain, expectBotErrors } = fixtures(() => s, { botName: 'Reader Bot' });
 
 const MESSAGE_KEYS = ['authorId', 'chatId', 'date', 'forward', 'id', 'isSystem', 'params', 'text', 'uuid', 'viewedByOthers'];
 
@@ -99,7 +31,7 @@ const MESSAGE_KEYS = ['authorId', 'chatId', 'date', 'forward', 'id', 'isSystem',
 describe('imbot.v2.Chat.Message.read', () => {
   it('reads up to a message, then the rest: {chatId, lastId, counter, viewedMessages}', async () => {
     const bot = await newBot();
-    const ann = await newUser('Ann');
+    const ann = await newPerson('Ann');
     const m1 = await say(ann, bot.id, 'one');
     const m2 = await say(ann, bot.id, 'two');
     const m3 = await say(ann, bot.id, 'three');
@@ -119,7 +51,7 @@ describe('imbot.v2.Chat.Message.read', () => {
 
   it('is seen from the person side: im.dialog.get shows the bot in readed_list at its position', async () => {
     const bot = await newBot();
-    const ann = await newUser('Ann');
+    const ann = await newPerson('Ann');
     await say(ann, bot.id, 'hello');
     const m2 = await say(ann, bot.id, 'still there?');
     const before = await asUser(ann, 'im.dialog.get', { DIALOG_ID: String(bot.id) });
@@ -133,7 +65,7 @@ describe('imbot.v2.Chat.Message.read', () => {
 
   it('works in group chats (chat<N>) and raises chat.read on the live bus', async () => {
     const bot = await newBot();
-    const ann = await newUser('Ann');
+    const ann = await newPerson('Ann');
     const chat = await groupChat(ann.id, [bot.id]);
     const m = await say(ann, `chat${chat.id}`, 'for the team');
     const seen: any[] = [];
@@ -149,8 +81,8 @@ describe('imbot.v2.Chat.Message.read', () => {
 
   it('errors: the BotController set, ACCESS_DENIED outside the chat, MESSAGE_NOT_FOUND for a message not in it', async () => {
     const bot = await newBot();
-    const ann = await newUser('Ann');
-    const bob = await newUser('Bob');
+    const ann = await newPerson('Ann');
+    const bob = await newPerson('Bob');
     await expectBotErrors('imbot.v2.Chat.Message.read', { dialogId: String(ann.id) });
     const elsewhere = await groupChat(ann.id, [bob.id]);
     const foreign = await say(ann, `chat${elsewhere.id}`, 'not for bots');
@@ -165,7 +97,7 @@ describe('imbot.v2.Chat.Message.read', () => {
 describe('viewedByOthers and the people read methods', () => {
   it('im.dialog.read by the person marks the bot’s message viewedByOthers (Message.get of a supervisor bot)', async () => {
     const bot = await newBot({ type: 'supervisor' });
-    const ann = await newUser('Ann');
+    const ann = await newPerson('Ann');
     await say(ann, bot.id, 'hi');
     const reply = await botSays(bot, ann.id, 'Hello! How can I help?');
     const before = await asBot(bot, 'imbot.v2.Chat.Message.get', { messageId: reply });
@@ -180,7 +112,7 @@ describe('viewedByOthers and the people read methods', () => {
 
   it('bot events carry viewedByOthers: an edit of a message the bot has read says true', async () => {
     const bot = await newBot();
-    const ann = await newUser('Ann');
+    const ann = await newPerson('Ann');
     const id = await say(ann, bot.id, 'typo');
     const added = await drain(bot);
     expect(added.find((e) => e.type === 'ONIMBOTV2MESSAGEADD')!.data.message.viewedByOthers).toBe(false);
@@ -191,8 +123,8 @@ describe('viewedByOthers and the people read methods', () => {
   });
 
   it('im.dialog.read of a group chat: {dialogId:"chat<N>", chatId, lastId, counter}; MESSAGE_ID 0 reads everything', async () => {
-    const ann = await newUser('Ann');
-    const bob = await newUser('Bob');
+    const ann = await newPerson('Ann');
+    const bob = await newPerson('Bob');
     const chat = await groupChat(ann.id, [bob.id]);
     const m1 = await say(ann, `chat${chat.id}`, 'one');
     const m2 = await say(ann, `chat${chat.id}`, 'two');
@@ -207,9 +139,9 @@ describe('viewedByOthers and the people read methods', () => {
   });
 
   it('im.dialog.read: DIALOG_ID_EMPTY for a bad id; false for a chat the user cannot read', async () => {
-    const ann = await newUser('Ann');
-    const bob = await newUser('Bob');
-    const carl = await newUser('Carl');
+    const ann = await newPerson('Ann');
+    const bob = await newPerson('Bob');
+    const carl = await newPerson('Carl');
     expectError(await asUser(ann, 'im.dialog.read', {}), 'DIALOG_ID_EMPTY');
     expectError(await asUser(ann, 'im.dialog.read', { DIALOG_ID: 'chatX' }), 'DIALOG_ID_EMPTY');
     const chat = await groupChat(bob.id, [carl.id]);
@@ -220,7 +152,7 @@ describe('viewedByOthers and the people read methods', () => {
 
   it('im.dialog.unread moves the read position back; the bot’s message stays viewed', async () => {
     const bot = await newBot({ type: 'personal' });
-    const ann = await newUser('Ann');
+    const ann = await newPerson('Ann');
     await say(ann, bot.id, 'hi');
     const a = await botSays(bot, ann.id, 'first');
     const b = await botSays(bot, ann.id, 'second');
@@ -240,8 +172,8 @@ describe('viewedByOthers and the people read methods', () => {
 
   it('im.dialog.read.all reads every chat of the caller (true)', async () => {
     const bot = await newBot();
-    const ann = await newUser('Ann');
-    const bob = await newUser('Bob');
+    const ann = await newPerson('Ann');
+    const bob = await newPerson('Bob');
     await say(ann, bot.id, 'hi');
     await botSays(bot, ann.id, 'one');
     await botSays(bot, ann.id, 'two');
@@ -257,7 +189,7 @@ describe('viewedByOthers and the people read methods', () => {
   });
 
   it('im.dialog.unread errors: MESSAGE_ID_ERROR first, then DIALOG_ID_EMPTY', async () => {
-    const ann = await newUser('Ann');
+    const ann = await newPerson('Ann');
     expectError(await asUser(ann, 'im.dialog.unread', { DIALOG_ID: 'chat1' }), 'MESSAGE_ID_ERROR');
     expectError(await asUser(ann, 'im.dialog.unread', { DIALOG_ID: 'chat1', MESSAGE_ID: -5 }), 'MESSAGE_ID_ERROR');
     expectError(await asUser(ann, 'im.dialog.unread', { MESSAGE_ID: 5 }), 'DIALOG_ID_EMPTY');
@@ -269,7 +201,7 @@ describe('imbot.v2.Chat.Message.get / getContext', () => {
   it('get: the documented shape {message, user} for supervisor and personal bots', async () => {
     for (const type of ['supervisor', 'personal']) {
       const bot = await newBot({ type });
-      const ann = await newUser('Ann');
+      const ann = await newPerson('Ann');
       const id = await say(ann, bot.id, 'Hello! How are you?');
       const r = await asBot(bot, 'imbot.v2.Chat.Message.get', { messageId: id });
       expect(r.status, JSON.stringify(r.body)).toBe(200);
@@ -283,8 +215,8 @@ describe('imbot.v2.Chat.Message.get / getContext', () => {
   it('get errors: the BotController set, BOT_TYPE_NOT_ALLOWED, MESSAGE_NOT_FOUND, MESSAGE_ACCESS_DENIED', async () => {
     const plain = await newBot();
     const watcher = await newBot({ type: 'supervisor' });
-    const ann = await newUser('Ann');
-    const bob = await newUser('Bob');
+    const ann = await newPerson('Ann');
+    const bob = await newPerson('Bob');
     const id = await say(ann, plain.id, 'hello');
     await expectBotErrors('imbot.v2.Chat.Message.get', { messageId: id });
     expectError(await asBot(plain, 'imbot.v2.Chat.Message.get', { messageId: id }), 'BOT_TYPE_NOT_ALLOWED');
@@ -301,7 +233,7 @@ describe('imbot.v2.Chat.Message.get / getContext', () => {
 
   it('getContext: `range` messages on each side, oldest first, with authors and page flags', async () => {
     const bot = await newBot({ type: 'supervisor' });
-    const ann = await newUser('Ann');
+    const ann = await newPerson('Ann');
     const ids: number[] = [];
     for (let i = 0; i < 7; i++) ids.push(i % 2 ? await botSays(bot, ann.id, `bot ${i}`) : await say(ann, bot.id, `ann ${i}`));
     const r = await asBot(bot, 'imbot.v2.Chat.Message.getContext', { messageId: ids[3], range: 2 });
@@ -322,7 +254,7 @@ describe('imbot.v2.Chat.Message.get / getContext', () => {
 
   it('getContext: range defaults to 50 and is clamped to 1–50', async () => {
     const bot = await newBot({ type: 'personal' });
-    const ann = await newUser('Ann');
+    const ann = await newPerson('Ann');
     const ids: number[] = [];
     for (let i = 0; i < 5; i++) ids.push(await say(ann, bot.id, `m${i}`));
     const dflt = await asBot(bot, 'imbot.v2.Chat.Message.getContext', { messageId: ids[2] });
@@ -337,8 +269,8 @@ describe('imbot.v2.Chat.Message.get / getContext', () => {
   it('getContext errors: BOT_TYPE_NOT_ALLOWED, MESSAGE_NOT_FOUND, MESSAGE_ACCESS_DENIED and the BotController set', async () => {
     const plain = await newBot();
     const watcher = await newBot({ type: 'supervisor' });
-    const ann = await newUser('Ann');
-    const bob = await newUser('Bob');
+    const ann = await newPerson('Ann');
+    const bob = await newPerson('Bob');
     const id = await say(ann, plain.id, 'hello');
     await expectBotErrors('imbot.v2.Chat.Message.getContext', { messageId: id });
     expectError(await asBot(plain, 'imbot.v2.Chat.Message.getContext', { messageId: id }), 'BOT_TYPE_NOT_ALLOWED');
@@ -353,7 +285,7 @@ describe('imbot.v2.Chat.Message.get / getContext', () => {
 describe('imbot.v2.Chat.Message.Reaction.add / delete', () => {
   it('the documented example: like → {result:true}; the person sees it in im.dialog.messages.get (params.LIKE)', async () => {
     const bot = await newBot();
-    const ann = await newUser('Ann');
+    const ann = await newPerson('Ann');
     const id = await say(ann, bot.id, 'Please confirm');
     const r = await asBot(bot, 'imbot.v2.Chat.Message.Reaction.add', { messageId: id, reaction: 'like' });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
@@ -372,7 +304,7 @@ describe('imbot.v2.Chat.Message.Reaction.add / delete', () => {
 
   it('accepts every documented code; codes are matched through their UPPER_SNAKE form', async () => {
     const bot = await newBot();
-    const ann = await newUser('Ann');
+    const ann = await newPerson('Ann');
     const id = await say(ann, bot.id, 'react to me');
     const codes = ['like', 'dislike', 'redHeart', 'fire', 'faceWithStuckOutTongueAndWinkingEye', 'whiteHeavyCheckMark', 'hundredPoints', 'eyes', 'handshake'];
     for (const reaction of codes) expect((await asBot(bot, 'imbot.v2.Chat.Message.Reaction.add', { messageId: id, reaction })).status).toBe(200);
@@ -384,8 +316,8 @@ describe('imbot.v2.Chat.Message.Reaction.add / delete', () => {
 
   it('errors: REACTION_NOT_FOUND, REACTION_ALREADY_SET, ACCESS_DENIED, MESSAGE_NOT_FOUND and the BotController set', async () => {
     const bot = await newBot();
-    const ann = await newUser('Ann');
-    const bob = await newUser('Bob');
+    const ann = await newPerson('Ann');
+    const bob = await newPerson('Bob');
     const id = await say(ann, bot.id, 'hi');
     for (const method of ['imbot.v2.Chat.Message.Reaction.add', 'imbot.v2.Chat.Message.Reaction.delete']) {
       await expectBotErrors(method, { messageId: id, reaction: 'like' });
@@ -403,11 +335,36 @@ describe('imbot.v2.Chat.Message.Reaction.add / delete', () => {
   });
 });
 
+describe('reactions go with their message', () => {
+  it('a deleted message (stub or completely) keeps no reactions', async () => {
+    const bot = await newBot();
+    const ann = await newPerson('Ann');
+    const asked = await say(ann, bot.id, 'delete me later');
+    for (const reaction of ['like', 'fire']) expect((await asBot(bot, 'imbot.v2.Chat.Message.Reaction.add', { messageId: asked, reaction })).status).toBe(200);
+    expect(await p.store.reactions.ofMessage(asked)).toHaveLength(2);
+    // The person deletes their message: the stub stays, the reactions do not.
+    expect((await asUser(ann, 'im.message.delete', { MESSAGE_ID: asked })).body.result).toBe(true);
+    expect(await p.store.reactions.ofMessage(asked)).toEqual([]);
+    expectError(await asBot(bot, 'imbot.v2.Chat.Message.Reaction.delete', { messageId: asked, reaction: 'fire' }), 'REACTION_NOT_FOUND');
+    const history = await asUser(ann, 'im.dialog.messages.get', { DIALOG_ID: String(bot.id) });
+    expect(history.body.result.messages.find((m: any) => m.id === asked).params).not.toHaveProperty('LIKE');
+
+    // The bot removes its own message completely after the person liked it.
+    const reply = await botSays(bot, ann.id, 'gone soon');
+    expect((await asUser(ann, 'im.message.like', { MESSAGE_ID: reply })).body.result).toBe(true);
+    expect(await p.store.reactions.ofMessage(reply)).toHaveLength(1);
+    const del = await asBot(bot, 'imbot.v2.Chat.Message.delete', { messageId: reply, complete: 'Y' });
+    expect(del.status, JSON.stringify(del.body)).toBe(200);
+    expect(await p.store.messages.byId(reply)).toBeUndefined();
+    expect(await p.store.reactions.ofMessage(reply)).toEqual([]);
+  });
+});
+
 // ======================================================================================================
 describe('ONIMBOTV2REACTIONCHANGE', () => {
   it('a person likes the bot’s message (im.message.like) → the bot gets add, then delete', async () => {
     const bot = await newBot();
-    const ann = await newUser('Ann');
+    const ann = await newPerson('Ann');
     await say(ann, bot.id, 'hi');
     const reply = await botSays(bot, ann.id, 'Hello! How can I help?');
     await drain(bot);
@@ -435,8 +392,8 @@ describe('ONIMBOTV2REACTIONCHANGE', () => {
 
   it('im.message.like errors: MESSAGE_ID_ERROR, WITHOUT_CHANGES (plus twice, minus unset, foreign message)', async () => {
     const bot = await newBot();
-    const ann = await newUser('Ann');
-    const bob = await newUser('Bob');
+    const ann = await newPerson('Ann');
+    const bob = await newPerson('Bob');
     await say(ann, bot.id, 'hi');
     const reply = await botSays(bot, ann.id, 'hello');
     expectError(await asUser(ann, 'im.message.like', {}), 'MESSAGE_ID_ERROR');
@@ -450,7 +407,7 @@ describe('ONIMBOTV2REACTIONCHANGE', () => {
 
   it('goes only to the author bot with reactions enabled; a bot reacting to a person’s message tells no bot', async () => {
     const quiet = await newBot({ isReactionsEnabled: false });
-    const ann = await newUser('Ann');
+    const ann = await newPerson('Ann');
     await say(ann, quiet.id, 'hi');
     const reply = await botSays(quiet, ann.id, 'no reactions please');
     await drain(quiet);
@@ -476,14 +433,8 @@ describe('ONIMBOTV2REACTIONCHANGE', () => {
   });
 
   it('webhook mode: one form POST with data[reaction], data[action], data[message], data[bot][auth]', async () => {
-    const token = uniq('tok');
-    const reg = await s.call('imbot.v2.Bot.register', {
-      botToken: token,
-      fields: { code: uniq('hook'), eventMode: 'webhook', webhookUrl: receiver.url('/reactions'), properties: { name: 'Hook Bot' } },
-    });
-    expect(reg.status, JSON.stringify(reg.body)).toBe(200);
-    const bot = { id: reg.body.result.bot.id, token };
-    const ann = await newUser('Ann');
+    const bot = await newBot({ eventMode: 'webhook', webhookUrl: receiver.url('/reactions') }, { name: 'Hook Bot' });
+    const ann = await newPerson('Ann');
     await say(ann, bot.id, 'hi');
     const reply = await botSays(bot, ann.id, 'hello');
     await deliveriesSettled(s);

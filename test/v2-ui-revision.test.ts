@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BOT_CONTEXT_MAX_CHARS, requestBotContext } from '../src/domain/messenger/bot-context.js';
-import { createGroupChat } from '../src/domain/messenger/chats.js';
 import type { DomainEvent } from '../src/domain/messenger/events.js';
 import type { Platform } from '../src/domain/platform.js';
-import { createUser } from '../src/domain/users.js';
-import { createWebhook } from '../src/domain/webhooks.js';
-import { withEvents } from '../src/events/pipeline.js';
+import { expectError, fixtures, uniq } from './helpers/fixtures.js';
 import { FormReceiver, isTimeObject, testServer, type TestServer } from './helpers/server.js';
 
 // imbot.v2/ui/chat-{input-action-notify,text-field-enabled}.md, imbot.v2/revision-get.md, chats/im-revision-get.md,
@@ -25,68 +22,7 @@ afterAll(async () => {
   await s?.close();
 });
 
-let seq = 0;
-const uniq = (prefix: string) => `${prefix}_${++seq}_${Math.random().toString(36).slice(2, 7)}`;
-
-interface Bot {
-  id: number;
-  token: string;
-}
-
-async function newBot(fields: Record<string, unknown> = {}): Promise<Bot> {
-  const token = uniq('tok');
-  const r = await s.call('imbot.v2.Bot.register', { botToken: token, fields: { code: uniq('bot'), properties: { name: 'UI Bot' }, ...fields } });
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-  return { id: r.body.result.bot.id, token };
-}
-
-const asBot = (bot: Bot, method: string, params: Record<string, unknown> = {}, enc: 'json' | 'form' = 'json') =>
-  s.call(method, { botId: bot.id, botToken: bot.token, ...params }, enc);
-
-interface Person {
-  id: number;
-  hook: string;
-}
-
-async function newUser(name: string, scopes = ['im']): Promise<Person> {
-  const u = await createUser(p.store, { name, lastName: 'Tester' });
-  const { secret } = await createWebhook(p.store, p.box, { userId: u.id, scopes });
-  return { id: u.id, hook: `${s.url}/rest/${u.id}/${secret}/` };
-}
-
-const asUser = (who: Person, method: string, params: Record<string, unknown> = {}, enc: 'json' | 'form' = 'json') => s.call(method, params, enc, who.hook);
-
-async function say(who: Person, dialogId: number | string, text: string): Promise<number> {
-  const r = await asUser(who, 'im.message.add', { DIALOG_ID: String(dialogId), MESSAGE: text });
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-  return Number(r.body.result);
-}
-
-const groupChat = (owner: number, members: number[]) =>
-  withEvents(p, (tx, emit) => createGroupChat(tx, emit, { ownerId: owner, title: uniq('Team'), memberIds: members }));
-
-async function drain(bot: Bot) {
-  const got = await asBot(bot, 'imbot.v2.Event.get', { limit: 1000 });
-  expect(got.status, JSON.stringify(got.body)).toBe(200);
-  await asBot(bot, 'imbot.v2.Event.get', { offset: got.body.result.nextOffset });
-  return got.body.result.events as { type: string; data: any }[];
-}
-
-function expectError(r: { status: number; body: any }, code: string | number, status = 400) {
-  expect(r.status, JSON.stringify(r.body)).toBe(status);
-  expect(r.body.error).toBe(code);
-  expect(typeof r.body.error_description).toBe('string');
-  expect(r.body.result).toBeUndefined();
-}
-
-async function expectBotErrors(method: string, params: Record<string, unknown>) {
-  const bot = await newBot();
-  const other = await newBot();
-  expectError(await s.call(method, { botId: bot.id, ...params }), 'BOT_TOKEN_NOT_SPECIFIED');
-  expectError(await s.call(method, { botToken: bot.token, ...params }), 'BOT_ID_REQUIRED');
-  expectError(await s.call(method, { botId: 999_999, botToken: bot.token, ...params }), 'BOT_NOT_FOUND');
-  expectError(await s.call(method, { botId: other.id, botToken: bot.token, ...params }), 'BOT_OWNERSHIP_ERROR');
-}
+const { newBot, asBot, newPerson, asUser, say, groupChat, drain, expectBotErrors } = fixtures(() => s, { botName: 'UI Bot' });
 
 /** Runs `fn` and returns what the live bus carried meanwhile (the messenger's live updates). */
 async function live(fn: () => Promise<unknown>): Promise<DomainEvent[]> {
@@ -106,7 +42,7 @@ const inputActions = (events: DomainEvent[]) => events.filter((e) => e.kind === 
 describe('imbot.v2.Chat.InputAction.notify', () => {
   it('the documented example: an agent status with a duration → {result:true}, pushed live, never stored', async () => {
     const bot = await newBot();
-    const ann = await newUser('Ann');
+    const ann = await newPerson('Ann');
     const chat = await groupChat(ann.id, [bot.id]);
     const queued = await p.store.events.pendingDeliveries(100);
     let r: any;
@@ -125,7 +61,7 @@ describe('imbot.v2.Chat.InputAction.notify', () => {
 
   it('plain typing by default; unknown codes fall back to it; duration defaults to 30 s and is clamped to 1–600', async () => {
     const bot = await newBot();
-    const ann = await newUser('Ann');
+    const ann = await newPerson('Ann');
     await say(ann, bot.id, 'hi');
     const notify = async (params: Record<string, unknown>, enc: 'json' | 'form' = 'json') => {
       let r: any;
@@ -146,8 +82,8 @@ describe('imbot.v2.Chat.InputAction.notify', () => {
   });
 
   it('errors: the BotController set and ACCESS_DENIED when the bot is not in the chat', async () => {
-    const ann = await newUser('Ann');
-    const bob = await newUser('Bob');
+    const ann = await newPerson('Ann');
+    const bob = await newPerson('Bob');
     const bot = await newBot();
     const chat = await groupChat(ann.id, [bob.id]);
     await expectBotErrors('imbot.v2.Chat.InputAction.notify', { dialogId: `chat${chat.id}` });
@@ -159,7 +95,7 @@ describe('imbot.v2.Chat.InputAction.notify', () => {
 describe('imbot.v2.Chat.TextField.enabled', () => {
   it('the documented example (enabled:false) turns the input off for everyone; true turns it back on', async () => {
     const bot = await newBot();
-    const ann = await newUser('Ann');
+    const ann = await newPerson('Ann');
     const chat = await groupChat(ann.id, [bot.id]);
     let r: any;
     const seen = await live(async () => {
@@ -183,15 +119,15 @@ describe('imbot.v2.Chat.TextField.enabled', () => {
 
   it('works in the private chat with the bot too', async () => {
     const bot = await newBot();
-    const ann = await newUser('Ann');
+    const ann = await newPerson('Ann');
     await say(ann, bot.id, 'hi');
     expect((await asBot(bot, 'imbot.v2.Chat.TextField.enabled', { dialogId: String(ann.id), enabled: 'N' })).status).toBe(200);
     expect((await asUser(ann, 'im.dialog.get', { DIALOG_ID: String(bot.id) })).body.result.text_field_enabled).toBe(false);
   });
 
   it('errors: the BotController set and ACCESS_DENIED outside the chat', async () => {
-    const ann = await newUser('Ann');
-    const bob = await newUser('Bob');
+    const ann = await newPerson('Ann');
+    const bob = await newPerson('Bob');
     const bot = await newBot();
     const chat = await groupChat(ann.id, [bob.id]);
     await expectBotErrors('imbot.v2.Chat.TextField.enabled', { dialogId: `chat${chat.id}`, enabled: false });
@@ -210,17 +146,17 @@ describe('imbot.v2.Revision.get / im.revision.get', () => {
   });
 
   it('im.revision.get adds im_revision_mobile', async () => {
-    const ann = await newUser('Ann');
+    const ann = await newPerson('Ann');
     const r = await asUser(ann, 'im.revision.get', {}, 'form');
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body.result).toEqual({ rest: 36, web: 130, mobile: 23, desktop: 6, im_revision_mobile: 23 });
   });
 
   it('needs the scope of its module (imbot / im)', async () => {
-    const noImbot = await newUser('Ann', ['im']);
-    expectError(await asUser(noImbot, 'imbot.v2.Revision.get'), 'insufficient_scope', 403);
-    const noIm = await newUser('Bob', ['imbot']);
-    expectError(await asUser(noIm, 'im.revision.get'), 'insufficient_scope', 403);
+    const noImbot = await newPerson('Ann', ['im']);
+    expectError(await asUser(noImbot, 'imbot.v2.Revision.get'), 'insufficient_scope', { status: 403 });
+    const noIm = await newPerson('Bob', ['imbot']);
+    expectError(await asUser(noIm, 'im.revision.get'), 'insufficient_scope', { status: 403 });
   });
 });
 
@@ -228,7 +164,7 @@ describe('imbot.v2.Revision.get / im.revision.get', () => {
 describe('bot context: ONIMBOTV2CONTEXTGET', () => {
   it('a person opening the dialog with BOT_CONTEXT (requestBotContext) → the bot gets the documented event', async () => {
     const bot = await newBot();
-    const ann = await newUser('Ann');
+    const ann = await newPerson('Ann');
     const { chatId, botIds } = await requestBotContext(p, { userId: ann.id, botId: bot.id, context: '{"action":"openTask","taskId":456}' });
     expect(botIds).toEqual([bot.id]);
     const events = await drain(bot);
@@ -248,7 +184,7 @@ describe('bot context: ONIMBOTV2CONTEXTGET', () => {
 
   it('limits: a JSON object of at most 8 KB; broken JSON, arrays and scalars are refused; the bot must exist', async () => {
     const bot = await newBot();
-    const ann = await newUser('Ann');
+    const ann = await newPerson('Ann');
     await expect(requestBotContext(p, { userId: ann.id, botId: bot.id, context: '{"pairCode":' })).rejects.toMatchObject({ code: 'BOT_CONTEXT_INVALID' });
     await expect(requestBotContext(p, { userId: ann.id, botId: bot.id, context: '[1,2]' })).rejects.toMatchObject({ code: 'BOT_CONTEXT_INVALID' });
     await expect(requestBotContext(p, { userId: ann.id, botId: bot.id, context: '42' })).rejects.toMatchObject({ code: 'BOT_CONTEXT_INVALID' });
@@ -266,8 +202,8 @@ describe('bot context: ONIMBOTV2CONTEXTGET', () => {
   it('im.v2.Chat.Bot.sendContext replays it over REST: every bot in the dialog hears; no bot is BOT_CONTEXT_ERROR', async () => {
     const a = await newBot();
     const b = await newBot();
-    const ann = await newUser('Ann');
-    const bob = await newUser('Bob');
+    const ann = await newPerson('Ann');
+    const bob = await newPerson('Bob');
     const chat = await groupChat(ann.id, [a.id, b.id]);
     await drain(a);
     await drain(b);
@@ -286,7 +222,7 @@ describe('bot context: ONIMBOTV2CONTEXTGET', () => {
     const people = await groupChat(ann.id, [bob.id]);
     expectError(await asUser(ann, 'im.v2.Chat.Bot.sendContext', { dialogId: `chat${people.id}`, context: { x: 1 } }), 'BOT_CONTEXT_ERROR');
     // A chat the caller cannot read; a missing or scalar context (the controller's binder).
-    const carl = await newUser('Carl');
+    const carl = await newPerson('Carl');
     expectError(await asUser(carl, 'im.v2.Chat.Bot.sendContext', { dialogId: `chat${chat.id}`, context: { x: 1 } }), 'ACCESS_DENIED');
     expectError(await asUser(ann, 'im.v2.Chat.Bot.sendContext', { dialogId: `chat${chat.id}` }), 100);
     expectError(await asUser(ann, 'im.v2.Chat.Bot.sendContext', { dialogId: `chat${chat.id}`, context: 'plain' }), 100);
@@ -302,7 +238,7 @@ describe('bot context: ONIMBOTV2CONTEXTGET', () => {
     );
     expect(reg.status, JSON.stringify(reg.body)).toBe(200);
     const botId = Number(reg.body.result);
-    const ann = await newUser('Ann');
+    const ann = await newPerson('Ann');
     await requestBotContext(p, { userId: ann.id, botId, context: { coupon: 'GIFT-7H2K' } });
     const post = await receiver.waitFor((x) => x.path === '/v1ctx' && x.body.event === 'ONIMBOTCONTEXTGET');
     expect(Object.keys(post.body.data.BOT)).toEqual([String(botId)]);
@@ -315,8 +251,8 @@ describe('bot context: ONIMBOTV2CONTEXTGET', () => {
 describe('im.dialog.writing (a person typing)', () => {
   it('pushes the typing signal live; DIALOG_ID_EMPTY, CHAT_ID_EMPTY, ACCESS_ERROR (403)', async () => {
     const bot = await newBot();
-    const ann = await newUser('Ann');
-    const bob = await newUser('Bob');
+    const ann = await newPerson('Ann');
+    const bob = await newPerson('Bob');
     await say(ann, bot.id, 'hi');
     let r: any;
     const seen = await live(async () => {
@@ -329,9 +265,9 @@ describe('im.dialog.writing (a person typing)', () => {
     expect((await asUser(bob, 'im.dialog.writing', { CHAT_ID: chat.id }, 'form')).body.result).toBe(true);
     expectError(await asUser(ann, 'im.dialog.writing', { DIALOG_ID: 'chatX' }), 'DIALOG_ID_EMPTY');
     expectError(await asUser(ann, 'im.dialog.writing', { CHAT_ID: 0 }), 'CHAT_ID_EMPTY');
-    const carl = await newUser('Carl');
-    expectError(await asUser(carl, 'im.dialog.writing', { DIALOG_ID: `chat${chat.id}` }), 'ACCESS_ERROR', 403);
-    expectError(await asUser(ann, 'im.dialog.writing', { DIALOG_ID: String(ann.id) }), 'ACCESS_ERROR', 403);
+    const carl = await newPerson('Carl');
+    expectError(await asUser(carl, 'im.dialog.writing', { DIALOG_ID: `chat${chat.id}` }), 'ACCESS_ERROR', { status: 403 });
+    expectError(await asUser(ann, 'im.dialog.writing', { DIALOG_ID: String(ann.id) }), 'ACCESS_ERROR', { status: 403 });
   });
 });
 

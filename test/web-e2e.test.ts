@@ -166,7 +166,8 @@ const alice = () => aliceId;
 
 const lastBotMessage = () => page.locator('[data-testid="message"][data-own="N"]').last();
 
-describe('web messenger in Chromium', () => {
+// One browser session runs through the steps in order; a loaded CI machine gets more than the default 20 s per step.
+describe('web messenger in Chromium', { timeout: 45_000 }, () => {
   it('a person signs in with a password', async () => {
     await page.goto(s.url + '/');
     await page.getByLabel('Login or e-mail').fill('alice');

@@ -8,9 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/domain/apps.js';
 import { getDeliveryOptions, setDeliveryOptions } from '../src/domain/delivery-options.js';
 import type { Platform } from '../src/domain/platform.js';
-import { createUser } from '../src/domain/users.js';
-import { createWebhook } from '../src/domain/webhooks.js';
 import { installApp } from '../src/events/app-install.js';
+import { fixtures, uniq } from './helpers/fixtures.js';
 import { deliveriesSettled, fetchJson, FormReceiver, type ReceivedPost, testServer, type TestServer } from './helpers/server.js';
 
 // Beyond the cloud: webhook retries with backoff and an HMAC-SHA256 signature (docs/events.md
@@ -31,29 +30,17 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-let seq = 0;
-const uniq = (prefix: string) => `${prefix}_${++seq}_${Math.random().toString(36).slice(2, 7)}`;
-
 /** A webhook-mode bot whose events go to its own path on the receiver. */
-async function webhookBot(server = s, base = server.hook) {
+async function webhookBot(server = s) {
   const hookPath = `/${uniq('bot')}`;
-  const r = await server.call(
-    'imbot.v2.Bot.register',
-    { botToken: uniq('tok'), fields: { code: uniq('code'), properties: { name: 'Hooked' }, eventMode: 'webhook', webhookUrl: receiver.url(hookPath) } },
-    'json',
-    base,
-  );
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-  return { id: r.body.result.bot.id as number, path: hookPath };
+  const bot = await fixtures(() => server, { botName: 'Hooked' }).newBot({ eventMode: 'webhook', webhookUrl: receiver.url(hookPath) });
+  return { id: bot.id, path: hookPath };
 }
 
+/** A new person writes to the bot (form-encoded, as PHP clients post); the message id. */
 async function personWrites(server: TestServer, botId: number, text: string) {
-  const pl = server.server.platform;
-  const u = await createUser(pl.store, { name: 'Customer' });
-  const { secret } = await createWebhook(pl.store, pl.box, { userId: u.id, scopes: ['im'] });
-  const r = await server.call('im.message.add', { DIALOG_ID: String(botId), MESSAGE: text }, 'form', `${server.url}/rest/${u.id}/${secret}/`);
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-  return Number(r.body.result);
+  const { newPerson, say } = fixtures(() => server);
+  return say(await newPerson('Customer'), botId, text, 'form');
 }
 
 const messageAdds = (hookPath: string) => receiver.posts.filter((x) => x.path === hookPath && x.body.event === 'ONIMBOTV2MESSAGEADD');

@@ -57,7 +57,8 @@ export function chatView(chat: ChatRow, o: ChatViewOptions): Record<string, unkn
     muteList: [],
     dateCreate: chat.created_at,
     lastMessageId: chat.last_message_id,
-    lastId: me?.last_read_id ?? null,
+    // Chat::getLastId: a reader without a relation (an open chat's guest) is at the last message.
+    lastId: me ? me.last_read_id : chat.last_message_id,
     managerList: o.members.filter((m) => m.role === 'owner' || m.role === 'manager').map((m) => m.user_id),
     messageCount: chat.message_count,
     userCounter: o.members.length,

@@ -1,7 +1,7 @@
 import { ChatAdminErrors, changeManagers, excludeUser, inviteUsers, listMembers, type MemberOrder, requireRemoveRight, requireRight } from '../domain/messenger/chat-admin.js';
 import { canRead } from '../domain/messenger/chats.js';
 import { userView } from '../format/user.js';
-import { chatParams, idsArg, inBotChat } from './imbot.v2.Chat.js';
+import { chatParams, defineChatChange, idsArg, inBotChat } from './imbot.v2.Chat.js';
 import { defineV2, intArg } from './v2-common.js';
 
 const DOCS = 'api-reference/chat-bots/chat-bots-v2/imbot.v2/chats';
@@ -10,41 +10,27 @@ type Params = Record<string, unknown>;
 
 /** Members (User.*) and managers (Manager.*) of a chat, as the bot. */
 
-export const chatUserAdd = defineV2({
-  name: 'imbot.v2.Chat.User.add',
-  docs: `${DOCS}/chat-user-add.md`,
-  params: chatParams,
-  handler: (ctx, p: Params) =>
-    inBotChat(
-      ctx,
-      p,
-      (q) => idsArg(q, 'userIds'),
-      async ({ tx, emit, chat, bot }, ids) => {
-        await requireRight(tx, chat, bot.id, 'extend');
-        // Unknown, inactive and present users are skipped without an error.
-        await inviteUsers(tx, emit, chat, bot.id, ids);
-        return { result: true };
-      },
-    ),
-});
+export const chatUserAdd = defineChatChange(
+  'imbot.v2.Chat.User.add',
+  'chat-user-add.md',
+  (q) => idsArg(q, 'userIds'),
+  async ({ tx, emit, chat, bot }, ids) => {
+    await requireRight(tx, chat, bot.id, 'extend');
+    // Unknown, inactive and present users are skipped without an error.
+    await inviteUsers(tx, emit, chat, bot.id, ids);
+  },
+);
 
-export const chatUserDelete = defineV2({
-  name: 'imbot.v2.Chat.User.delete',
-  docs: `${DOCS}/chat-user-delete.md`,
-  params: chatParams,
-  handler: (ctx, p: Params) =>
-    inBotChat(
-      ctx,
-      p,
-      (q) => intArg(q, 'userId'),
-      async ({ tx, emit, chat, bot }, userId) => {
-        await requireRemoveRight(tx, chat, bot.id, userId);
-        // Someone who is not in the chat: true all the same (idempotent).
-        await excludeUser(tx, emit, chat, bot.id, userId);
-        return { result: true };
-      },
-    ),
-});
+export const chatUserDelete = defineChatChange(
+  'imbot.v2.Chat.User.delete',
+  'chat-user-delete.md',
+  (q) => intArg(q, 'userId'),
+  async ({ tx, emit, chat, bot }, userId) => {
+    await requireRemoveRight(tx, chat, bot.id, userId);
+    // Someone who is not in the chat: true all the same (idempotent).
+    await excludeUser(tx, emit, chat, bot.id, userId);
+  },
+);
 
 const ORDER_FIELDS = ['id', 'lastSendMessageId', 'userId'] as const;
 
@@ -86,26 +72,19 @@ export const chatUserList = defineV2({
 
 /** Manager.add / Manager.delete: EMPTY_USER_IDS without ids; only the owner; non-members are ignored. */
 function managerMethod(name: string, doc: string, isManager: boolean) {
-  return defineV2({
+  return defineChatChange(
     name,
-    docs: `${DOCS}/${doc}`,
-    params: chatParams,
-    handler: (ctx, p: Params) =>
-      inBotChat(
-        ctx,
-        p,
-        (q) => {
-          const ids = idsArg(q, 'userIds').filter((id) => id > 0);
-          if (!ids.length) throw ChatAdminErrors.emptyUserIds();
-          return ids;
-        },
-        async ({ tx, emit, chat, bot }, ids) => {
-          await requireRight(tx, chat, bot.id, 'changeManagers');
-          await changeManagers(tx, emit, chat, bot.id, ids, isManager);
-          return { result: true };
-        },
-      ),
-  });
+    doc,
+    (q) => {
+      const ids = idsArg(q, 'userIds').filter((id) => id > 0);
+      if (!ids.length) throw ChatAdminErrors.emptyUserIds();
+      return ids;
+    },
+    async ({ tx, emit, chat, bot }, ids) => {
+      await requireRight(tx, chat, bot.id, 'changeManagers');
+      await changeManagers(tx, emit, chat, bot.id, ids, isManager);
+    },
+  );
 }
 
 export const chatManagerAdd = managerMethod('imbot.v2.Chat.Manager.add', 'chat-manager-add.md', true);

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { type Avatar, parseAvatar, storeImage } from '../domain/bots/bots.js';
-import { ApiError } from '../domain/errors.js';
+import type { Avatar } from '../domain/bots/bots.js';
 import {
   activeUsers,
   ChatAdminErrors,
@@ -10,11 +9,12 @@ import {
   transferOwnership,
   updateChatProps,
 } from '../domain/messenger/chat-admin.js';
+import { chatAvatar, storeChatAvatar } from '../domain/messenger/chat-avatar.js';
 import { canRead, createGroupChat, resolveDialog } from '../domain/messenger/chats.js';
 import { colorCode } from '../domain/messenger/colors.js';
 import type { Emit } from '../domain/messenger/events.js';
 import { addMessage } from '../domain/messenger/messages.js';
-import type { Platform } from '../domain/platform.js';
+import { readState } from '../domain/messenger/reads.js';
 import { withEvents } from '../events/pipeline.js';
 import { chatView } from '../format/chat.js';
 import { userView } from '../format/user.js';
@@ -53,6 +53,28 @@ export async function inBotChat<A, T>(ctx: MethodContext, p: Params, parse: (p: 
 const noArgs = () => undefined;
 
 /**
+ * A chat-changing method (Chat.update / leave / setOwner, Chat.User.add / delete, Chat.Manager.*): the
+ * checks of `inBotChat` with the parsed arguments, then `change` (its rights check first); `{result: true}`.
+ */
+export function defineChatChange<A>(
+  name: string,
+  doc: string,
+  parse: (p: Params) => A,
+  change: (c: BotChat, args: A, ctx: MethodContext) => Promise<unknown>,
+) {
+  return defineV2({
+    name,
+    docs: `${DOCS}/${doc}`,
+    params: chatParams,
+    handler: (ctx, p: Params) =>
+      inBotChat(ctx, p, parse, async (c, args) => {
+        await change(c, args, ctx);
+        return { result: true };
+      }),
+  });
+}
+
+/**
  * An `integer[]` argument (`userIds`): a JSON array, a form list (`userIds[]=1` or `userIds[0]=1`), or
  * one id. Entries that are not ids become 0 (no user); absent is `[]`.
  */
@@ -70,30 +92,17 @@ const textField = (f: Params, name: string): string | undefined => {
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 };
 
-const avatarErrors = {
-  type: () => new ApiError('AVATAR_ERROR', 'Avatar incorrect type'),
-  size: () => new ApiError('AVATAR_ERROR', 'Avatar incorrect size (max 5000x5000)'),
-};
-
 /** `fields.avatar`: a Base64 image (AVATAR_ERROR for anything else), '' to remove it, absent to leave it. */
 function avatarField(f: Params): Avatar | '' | undefined {
   const v = field(f, 'avatar');
   if (v === undefined || v === null) return undefined;
-  if (v === '') return '';
-  try {
-    const a = parseAvatar(v);
-    if (!a) throw avatarErrors.type();
-    return a;
-  } catch (e) {
-    throw e instanceof ApiError && e.code === 'BOT_AVATAR_INCORRECT_SIZE' ? avatarErrors.size() : avatarErrors.type();
-  }
+  return v === '' ? '' : chatAvatar(v);
 }
 
-const saveAvatar = (p: Platform, chatId: number, a: Avatar) => storeImage(p, `chat${chatId}`, a);
-
-/** The Chat object as the bot sees it (with the per-user and method-only fields). */
+/** The Chat object as the bot sees it (with the per-user and method-only fields, its first unread message too). */
 async function chatObject(store: Store, chat: ChatRow, botId: number, isNew = false) {
-  return chatView(chat, { viewerId: botId, members: await store.chats.members(chat.id), isNew });
+  const { unreadId } = await readState(store, chat.id, botId);
+  return chatView(chat, { viewerId: botId, members: await store.chats.members(chat.id), isNew, unreadId });
 }
 
 export const chatAdd = defineV2({
@@ -122,7 +131,7 @@ export const chatAdd = defineV2({
         memberIds: [...(await activeUsers(tx, userIds)), bot.id, ownerId],
         notes: true,
       });
-      if (avatar) await tx.chats.update(chat.id, { avatar: saveAvatar(ctx.platform, chat.id, avatar) });
+      if (avatar) await tx.chats.update(chat.id, { avatar: storeChatAvatar(ctx.platform, chat.id, avatar) });
       if (message) await addMessage(tx, emit, { chat, authorId: bot.id, text: message });
       chat = (await tx.chats.byId(chat.id))!;
       const users = [];
@@ -147,58 +156,36 @@ export const chatGet = defineV2({
     }),
 });
 
-export const chatUpdate = defineV2({
-  name: 'imbot.v2.Chat.update',
-  docs: `${DOCS}/chat-update.md`,
-  params: chatParams,
-  handler: (ctx, p: Params) =>
-    inBotChat(
-      ctx,
-      p,
-      (q) => ({ f: fieldsOf(q), avatar: avatarField(fieldsOf(q)) }),
-      async ({ tx, emit, chat, bot }, { f, avatar }) => {
-        await requireRight(tx, chat, bot.id, 'update');
-        const color = field(f, 'color');
-        const change = {
-          title: textField(f, 'title'),
-          description: textField(f, 'description'),
-          // A colour outside the palette is ignored (the chat keeps its colour).
-          color: color === undefined ? undefined : colorCode(color),
-          avatar: avatar === undefined || avatar === '' ? avatar : saveAvatar(ctx.platform, chat.id, avatar),
-        };
-        await updateChatProps(tx, emit, chat, bot.id, change);
-        return { result: true };
-      },
-    ),
+export const chatUpdate = defineChatChange(
+  'imbot.v2.Chat.update',
+  'chat-update.md',
+  (q) => ({ f: fieldsOf(q), avatar: avatarField(fieldsOf(q)) }),
+  async ({ tx, emit, chat, bot }, { f, avatar }, ctx) => {
+    await requireRight(tx, chat, bot.id, 'update');
+    const color = field(f, 'color');
+    await updateChatProps(tx, emit, chat, bot.id, {
+      title: textField(f, 'title'),
+      description: textField(f, 'description'),
+      // A colour outside the palette is ignored (the chat keeps its colour).
+      color: color === undefined ? undefined : colorCode(color),
+      avatar: avatar === undefined || avatar === '' ? avatar : storeChatAvatar(ctx.platform, chat.id, avatar),
+    });
+  },
+);
+
+export const chatLeave = defineChatChange('imbot.v2.Chat.leave', 'chat-leave.md', noArgs, async ({ tx, emit, chat, bot }) => {
+  await requireRemoveRight(tx, chat, bot.id, bot.id);
+  await excludeUser(tx, emit, chat, bot.id, bot.id);
 });
 
-export const chatLeave = defineV2({
-  name: 'imbot.v2.Chat.leave',
-  docs: `${DOCS}/chat-leave.md`,
-  params: chatParams,
-  handler: (ctx, p: Params) =>
-    inBotChat(ctx, p, noArgs, async ({ tx, emit, chat, bot }) => {
-      await requireRemoveRight(tx, chat, bot.id, bot.id);
-      await excludeUser(tx, emit, chat, bot.id, bot.id);
-      return { result: true };
-    }),
-});
-
-export const chatSetOwner = defineV2({
-  name: 'imbot.v2.Chat.setOwner',
-  docs: `${DOCS}/chat-set-owner.md`,
-  params: chatParams,
-  handler: (ctx, p: Params) =>
-    inBotChat(
-      ctx,
-      p,
-      (q) => intArg(q, 'userId'),
-      async ({ tx, emit, chat, bot }, userId) => {
-        await requireRight(tx, chat, bot.id, 'changeOwner');
-        await transferOwnership(tx, emit, chat, bot.id, userId);
-        return { result: true };
-      },
-    ),
-});
+export const chatSetOwner = defineChatChange(
+  'imbot.v2.Chat.setOwner',
+  'chat-set-owner.md',
+  (q) => intArg(q, 'userId'),
+  async ({ tx, emit, chat, bot }, userId) => {
+    await requireRight(tx, chat, bot.id, 'changeOwner');
+    await transferOwnership(tx, emit, chat, bot.id, userId);
+  },
+);
 
 export const chatMethods = [chatAdd, chatGet, chatUpdate, chatLeave, chatSetOwner];

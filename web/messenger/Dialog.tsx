@@ -29,6 +29,23 @@ function merge(list: Message[], more: Message[]): Message[] {
   return [...byId.values()].sort((a, b) => a.id - b.id);
 }
 
+/** The clipboard API needs a secure context; a plain-HTTP portal on another host falls back to a selection copy. */
+async function copyText(text: string): Promise<void> {
+  if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+  const area = document.createElement('textarea');
+  area.value = text;
+  area.setAttribute('readonly', '');
+  area.style.position = 'fixed';
+  area.style.opacity = '0';
+  document.body.appendChild(area);
+  area.select();
+  try {
+    if (!document.execCommand('copy')) throw new Error('Copying is not allowed here');
+  } finally {
+    area.remove();
+  }
+}
+
 type Typing = Record<number, { until: number; action: string; statusText: string | null }>;
 
 /** One open dialog: its header, the history, who is typing, the input and the chat applications. */
@@ -239,7 +256,7 @@ export function Dialog({ dialogId, me, users, people, onBack, onRead, onOpenDial
           setDraft(value);
           input.current?.focus();
         } else if (action === 'SEND') send(value).catch(fail);
-        else if (action === 'COPY') navigator.clipboard?.writeText(value).then(() => show('Copied'), fail);
+        else if (action === 'COPY') copyText(value).then(() => show('Copied'), fail);
         else if (action === 'CALL') window.open(`tel:${value}`, '_self');
         else if (action === 'DIALOG') onOpenDialog(value);
       },

@@ -9,6 +9,7 @@ import { isoDate } from '../../util/time.js';
 import type { AuthContext } from '../auth.js';
 import { ApiError } from '../errors.js';
 import type { Emit } from '../messenger/events.js';
+import { removeMember } from '../messenger/chats.js';
 import { autoColor, colorCode } from '../messenger/colors.js';
 import type { Platform } from '../platform.js';
 import { randomToken } from '../secrets.js';
@@ -404,7 +405,8 @@ export async function listBots(store: Store, key: string, params: Obj): Promise<
  */
 export async function unregisterBot(tx: Store, emit: Emit, bot: BotRow, byUserId?: number): Promise<void> {
   emit({ kind: 'bot.deleted', bot, byUserId });
-  for (const chat of await tx.chats.chatsOf(bot.id)) await tx.chats.removeMember(chat.id, bot.id);
+  // It leaves each chat the way a member does (chat.left; a chat it owned goes to a person in it).
+  for (const chat of await tx.chats.chatsOf(bot.id)) await removeMember(tx, emit, chat.id, bot.id, bot.id);
   await tx.bots.delete(bot.id);
   await tx.events.dropForBot(bot.id);
   await tx.users.update(bot.id, { active: 0 });

@@ -185,8 +185,12 @@ export async function updateMessage(store: Store, emit: Emit, message: MessageRo
   return (await store.messages.byId(message.id))!;
 }
 
-/** Deletes a message (the platform keeps a "deleted" stub; `complete` removes it entirely). */
+/**
+ * Deletes a message (the platform keeps a "deleted" stub; `complete` removes it entirely). Its reactions
+ * go either way: a stub has nothing left to react to, and a reaction must not outlive its message.
+ */
 export async function deleteMessage(store: Store, emit: Emit, message: MessageRow, complete = false): Promise<void> {
+  await store.reactions.removeAll(message.id);
   if (complete) await store.messages.delete(message.id);
   else {
     const params: Record<string, unknown> = JSON.parse(message.params || '{}');

@@ -36,6 +36,12 @@ export class ReactionRepo {
     return Number(r.numDeletedRows) > 0;
   }
 
+  /** Every reaction on a message (it was deleted); how many went. */
+  async removeAll(messageId: number): Promise<number> {
+    const r = await this.db.deleteFrom('message_reactions').where('message_id', '=', messageId).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
   find(messageId: number, userId: number, reaction: string): Promise<ReactionRow | undefined> {
     return oneQ.first(this.db, messageId, userId, reaction) as Promise<ReactionRow | undefined>;
   }
