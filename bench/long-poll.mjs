@@ -33,9 +33,9 @@ function poll(url, body, agent) {
  * `waits` polls spread over BOTS fetch bots; then one message per bot, one bot at a time, and the
  * latency of every poll of that bot. Returns figures for the bench table.
  */
-export async function longPoll(tmp, { waits = 5000, waitSeconds = 30 } = {}) {
+export async function longPoll(tmp, { waits = 5000, waitSeconds = 30, cpuProf } = {}) {
   const data = path.join(tmp, 'long-poll.sqlite');
-  const server = await startServer(data);
+  const server = await startServer(data, { cpuProf });
   const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
   try {
     const hook = server.hook;

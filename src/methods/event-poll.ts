@@ -1,3 +1,5 @@
+import type { QueuedEventRow } from '../store/repos/events.js';
+import type { Store } from '../store/store.js';
 import { intArg } from './v2-common.js';
 import type { MethodContext } from './registry.js';
 
@@ -20,6 +22,32 @@ export const MAX_WAIT_SECONDS = 30;
  * empty answer until an event for one of the recipients is committed or the time is up. Inside batch
  * it is ignored: one held sub-call would hold the whole batch.
  */
+/**
+ * Reads of held polls, shared within one event-loop turn: a commit wakes every poll of a bot at once
+ * (thousands may wait on a few bots), and they would all run the same query one after another.
+ */
+const turnReads = new Map<string, Promise<QueuedEventRow[]>>();
+
+function sharedRead(store: Store, epoch: number, recipients: number[], from: number, limit: number): Promise<QueuedEventRow[]> {
+  // The wake-up epoch in the key: a read begun before a commit is never handed to a poll that saw it.
+  const key = `${epoch}|${recipients.join(',')}|${from}|${limit}`;
+  let rows = turnReads.get(key);
+  if (!rows) {
+    if (!turnReads.size) setImmediate(() => turnReads.clear());
+    rows = store.events.read(recipients, from, limit);
+    turnReads.set(key, rows);
+  }
+  return rows;
+}
+
+/** Event data parsed once per row object (the polls sharing a read share its rows; nothing mutates them). */
+const parsed = new WeakMap<QueuedEventRow, unknown>();
+function parsedData(r: QueuedEventRow): unknown {
+  let data = parsed.get(r);
+  if (data === undefined) parsed.set(r, (data = JSON.parse(r.data) as unknown));
+  return data;
+}
+
 export async function pollQueue(ctx: MethodContext, recipients: number[], p: Record<string, unknown>): Promise<EventPage> {
   const offset = intArg(p, 'offset', 0);
   const limit = Math.min(1000, Math.max(1, intArg(p, 'limit', 100)));
@@ -38,7 +66,7 @@ export async function pollQueue(ctx: MethodContext, recipients: number[], p: Rec
       if (left <= 0 || ctx.signal?.aborted) break;
       // A commit between the read above and this registration would be missed: its wake-up bumped the epoch.
       const epoch = waiters.epoch;
-      rows = await store.events.read(recipients, from, limit);
+      rows = await sharedRead(store, epoch, recipients, from, limit);
       if (rows.length) break;
       if (waiters.epoch !== epoch) continue;
       if (!(await waiters.wait(recipients, left, ctx.signal))) break;
@@ -48,7 +76,7 @@ export async function pollQueue(ctx: MethodContext, recipients: number[], p: Rec
   let nextOffset = offset;
   const events = rows.map((r) => {
     nextOffset = Math.max(nextOffset, r.id + 1);
-    return { eventId: r.id, type: r.type, date: r.created_at, data: JSON.parse(r.data) as unknown };
+    return { eventId: r.id, type: r.type, date: r.created_at, data: parsedData(r) };
   });
   return { events, nextOffset, hasMore: rows.length >= limit };
 }

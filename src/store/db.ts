@@ -24,7 +24,10 @@ export async function openSqlite(file: string): Promise<OpenedDb> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new BetterSqliteDialect(sqlite) });
+  // Reads outside transactions go to a second connection while a group commit is open (sqlite-driver.ts).
+  const reader = file === ':memory:' ? undefined : new SQLite(file, { readonly: true });
+  reader?.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new BetterSqliteDialect(sqlite, reader) });
   await migrate(db);
   let checkpointer: Checkpointer | undefined;
   return {

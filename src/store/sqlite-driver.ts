@@ -16,9 +16,6 @@ import {
 
 /** Prepared statements kept per connection; SQL texts vary little (IN lists of different lengths do). */
 const STATEMENT_CACHE_SIZE = 500;
-const TRACE = !!process.env.IMBOT_SQL_TRACE; // PERFTRACE
-const SQLPROF: Map<string, [bigint, number]> | null = process.env.IMBOT_SQL_PROF ? new Map() : null; // PERFTRACE
-if (SQLPROF) process.on('SIGUSR2', () => { for (const [k, [t, n]] of [...SQLPROF].sort((a, b) => Number(b[1][0] - a[1][0]))) process.stderr.write(`${(Number(t) / 1e6).toFixed(1).padStart(8)} ms ${String(n).padStart(7)} × ${(Number(t) / 1e3 / n).toFixed(1)} µs  ${k.slice(0, 150)}\n`); SQLPROF.clear(); }); // PERFTRACE
 
 /**
  * The one connection to the embedded database. Kysely's own SQLite driver prepares every statement
@@ -46,17 +43,17 @@ class CachedConnection implements DatabaseConnection {
     return stmt;
   }
 
+  isRead(sql: string): boolean {
+    const stmt = this.statement(sql);
+    return stmt.reader && stmt.readonly;
+  }
+
   /** Called by the driver at begin (true) and at commit/rollback (false). */
   inTransaction(on: boolean): void {
     this.reads = on ? new Map() : null;
   }
 
   executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    if (TRACE) process.stderr.write(`SQL ${query.sql}\n`); // PERFTRACE
-    if (SQLPROF) { const t = process.hrtime.bigint(); const r = this.executeQuery0<R>(query); const e = SQLPROF.get(query.sql) ?? [0n, 0]; e[0] += process.hrtime.bigint() - t; e[1]++; SQLPROF.set(query.sql, e); return r; } // PERFTRACE
-    return this.executeQuery0<R>(query); // PERFTRACE
-  }
-  executeQuery0<R>(query: CompiledQuery): Promise<QueryResult<R>> { // PERFTRACE
     const stmt = this.statement(query.sql);
     const params = query.parameters as unknown[];
     if (this.reads && stmt.reader && stmt.readonly) {
@@ -96,61 +93,223 @@ function readKey(sql: string, params: readonly unknown[]): string | undefined {
   return key;
 }
 
+/** Transactions committed together at most; bounds how long the first of a group waits for its COMMIT. */
+const GROUP_LIMIT = 64;
+
+/** One COMMIT awaited by the transactions it makes durable. */
+interface Group {
+  waiting: { resolve: () => void; reject: (e: unknown) => void }[];
+  /** The turn's setImmediate has run: commit as soon as nobody holds the connection. */
+  due: boolean;
+  /** A transaction ran a PRAGMA (e.g. defer_foreign_keys): nothing else may share its COMMIT. */
+  sealed: boolean;
+}
+
+/** One acquisition of the connection (Kysely hands it back to release and to the transaction calls). */
+class Lease implements DatabaseConnection {
+  released = false;
+  inTransaction = false;
+
+  constructor(private readonly driver: SingleConnectionDriver) {}
+
+  executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    return this.driver.execute<R>(this, query);
+  }
+
+  // eslint-disable-next-line require-yield
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error('streaming is not supported by this driver');
+  }
+}
+
 /**
  * SQLite has one connection; callers queue for it in arrival order (a transaction holds it until it
  * ends). Kysely's driver wakes every waiter on each release; this one hands the connection to the next.
+ *
+ * Group commit: a transaction ends with RELEASE of its own savepoint inside one SQLite transaction that
+ * stays open until the end of the event-loop turn (setImmediate), so that the transactions of requests
+ * arriving in the same turn share one COMMIT (one WAL append instead of one per call; a commit costs
+ * more than the statements of a message send). Durability is unchanged: each transaction's commit call
+ * resolves only after that COMMIT succeeded, and if it fails every transaction of the group gets the
+ * error. A transaction that fails rolls back to its savepoint and leaves the others alone. A read
+ * outside a transaction never sees uncommitted rows: it goes to the second (reader) connection, which
+ * sees the last COMMIT, or — without one (`:memory:`) — commits the open group first. A write outside a
+ * transaction joins the group and, like a transaction, is answered after the COMMIT.
  */
 class SingleConnectionDriver implements Driver {
   private connection!: CachedConnection;
   private locked = false;
   private readonly waiters: (() => void)[] = [];
+  private group: Group | null = null;
+  private reader?: CachedConnection;
 
-  constructor(private readonly db: BetterSqlite3.Database) {}
+  constructor(
+    private readonly db: BetterSqlite3.Database,
+    private readonly readerDb?: BetterSqlite3.Database,
+  ) {}
 
   async init(): Promise<void> {
     this.connection = new CachedConnection(this.db);
+    if (this.readerDb) this.reader = new CachedConnection(this.readerDb);
   }
 
   acquireConnection(): Promise<DatabaseConnection> {
     if (!this.locked) {
       this.locked = true;
-      return Promise.resolve(this.connection);
+      return Promise.resolve(new Lease(this));
     }
-    return new Promise((resolve) => this.waiters.push(() => resolve(this.connection)));
+    return new Promise((resolve) => this.waiters.push(() => resolve(new Lease(this))));
   }
 
-  async releaseConnection(): Promise<void> {
+  execute<R>(lease: Lease, query: CompiledQuery): Promise<QueryResult<R>> {
+    if (!lease.inTransaction) return this.executeAlone(lease, query);
+    if (/^\s*pragma/i.test(query.sql)) this.group!.sealed = true;
+    return this.connection.executeQuery<R>(query);
+  }
+
+  /** A query outside a transaction. */
+  private async executeAlone<R>(lease: Lease, query: CompiledQuery): Promise<QueryResult<R>> {
+    if (lease.released) await this.reacquire(lease); // a second query on a lease already handed on
+    if (/^\s*pragma/i.test(query.sql)) {
+      this.commitGroup();
+      return this.connection.executeQuery<R>(query);
+    }
+    if (this.connection.isRead(query.sql)) {
+      if (!this.group) return this.connection.executeQuery<R>(query);
+      // Committed rows only, without waiting for the open group (WAL: a second connection reads the last commit).
+      if (this.reader) return this.reader.executeQuery<R>(query);
+      this.commitGroup();
+      return this.connection.executeQuery<R>(query);
+    }
+    if (!this.group) this.openGroup(); // a write on its own: shares the COMMIT of the turn's transactions
+    // Inside the open group: its result is given only after the group's COMMIT; the connection is handed on now.
+    let result: QueryResult<R>;
+    try {
+      result = await this.connection.executeQuery<R>(query);
+    } catch (err) {
+      if (!this.db.inTransaction) this.loseGroup(err);
+      throw err;
+    }
+    const committed = this.committed();
+    lease.released = true;
+    this.handOff();
+    await committed;
+    return result;
+  }
+
+  private async reacquire(lease: Lease): Promise<void> {
+    if (this.locked) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    this.locked = true;
+    lease.released = false;
+  }
+
+  private committed(): Promise<void> {
+    const group = this.group!;
+    return new Promise<void>((resolve, reject) => group.waiting.push({ resolve, reject }));
+  }
+
+  /** SQLite rolled the whole transaction back itself (e.g. a full disk): every transaction of the group fails. */
+  private loseGroup(err: unknown): void {
+    const group = this.group;
+    this.group = null;
+    for (const w of group?.waiting ?? []) w.reject(err);
+  }
+
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    const lease = connection as Lease;
+    if (lease.released) return; // already handed on when its transaction committed
+    lease.released = true;
+    this.handOff();
+  }
+
+  /** The holder is done with the connection: the next waiter gets it (and may join the open group). */
+  private handOff(): void {
+    const group = this.group;
+    if (group && (group.due || group.sealed || group.waiting.length >= GROUP_LIMIT)) this.commitGroup();
     const next = this.waiters.shift();
-    if (next) next();
-    else this.locked = false;
+    if (next) return next();
+    // Nobody waits: the group stays open for the rest of this turn (see openGroup).
+    this.locked = false;
+  }
+
+  private openGroup(): Group {
+    this.run('begin');
+    const group: Group = { waiting: [], due: false, sealed: false };
+    this.group = group;
+    setImmediate(() => {
+      group.due = true;
+      if (this.group === group && !this.locked) this.commitGroup();
+    });
+    return group;
+  }
+
+  /** COMMITs the open group (if any) and settles the transactions that waited for it. */
+  private commitGroup(): void {
+    const group = this.group;
+    if (!group) return;
+    this.group = null;
+    try {
+      this.run('commit');
+    } catch (err) {
+      if (this.db.inTransaction) this.run('rollback');
+      for (const w of group.waiting) w.reject(err);
+      return;
+    }
+    for (const w of group.waiting) w.resolve();
+  }
+
+  private run(sql: string): void {
+    void this.connection.executeQuery(CompiledQuery.raw(sql));
   }
 
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin'));
-    (connection as CachedConnection).inTransaction(true);
+    const lease = connection as Lease;
+    if (lease.released) await this.reacquire(lease);
+    if (!this.group) this.openGroup();
+    this.run('savepoint tx');
+    lease.inTransaction = true;
+    this.connection.inTransaction(true);
   }
 
-  async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    (connection as CachedConnection).inTransaction(false);
-    await connection.executeQuery(CompiledQuery.raw('commit'));
+  commitTransaction(connection: DatabaseConnection): Promise<void> {
+    const lease = connection as Lease;
+    this.connection.inTransaction(false);
+    this.run('release tx');
+    lease.inTransaction = false;
+    const committed = this.committed();
+    // Handed on now: the next transaction may join the group while this one waits for its COMMIT.
+    lease.released = true;
+    this.handOff();
+    return committed;
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    (connection as CachedConnection).inTransaction(false);
-    await connection.executeQuery(CompiledQuery.raw('rollback'));
+    const lease = connection as Lease;
+    if (lease.released) return; // its group's COMMIT failed: already rolled back there
+    this.connection.inTransaction(false);
+    lease.inTransaction = false;
+    if (!this.db.inTransaction) return this.loseGroup(new Error('the transaction was rolled back by SQLite'));
+    this.run('rollback to tx');
+    this.run('release tx');
   }
 
   async destroy(): Promise<void> {
+    this.commitGroup();
+    this.readerDb?.close();
     this.db.close();
   }
 }
 
 /** Kysely's SQLite dialect over {@link SingleConnectionDriver}. */
 export class BetterSqliteDialect implements Dialect {
-  constructor(private readonly db: BetterSqlite3.Database) {}
+  /** `reader`: a second connection to the same file (WAL) for reads outside transactions; none for `:memory:`. */
+  constructor(
+    private readonly db: BetterSqlite3.Database,
+    private readonly reader?: BetterSqlite3.Database,
+  ) {}
 
   createDriver(): Driver {
-    return new SingleConnectionDriver(this.db);
+    return new SingleConnectionDriver(this.db, this.reader);
   }
 
   createQueryCompiler(): QueryCompiler {
