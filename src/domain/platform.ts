@@ -28,7 +28,7 @@ export interface Platform {
   /** The portal's data folder (absent for an in-memory portal): stored files such as bot avatars live here. */
   dataDir?: string;
   /** Set by the server: webhook deliveries recorded in a committed transaction are handed to it. */
-  dispatcher?: { kick(deliveryIds: number[]): void };
+  dispatcher?: { post(rows: import('../store/repos/events.js').DeliveryRow[]): void };
   /** Committed domain events, for in-process listeners (WebSocket pushes, long polls, console). */
   live: LiveBus;
   /** Long polls (Event.get `wait`) waiting for their queue; woken by the pipeline after each commit. */

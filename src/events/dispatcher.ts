@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { backoffMs, deliveryOptionsForBot, signatureHeaders } from '../domain/delivery-options.js';
 import type { Platform } from '../domain/platform.js';
 import { isoDate } from '../util/time.js';
+import type { DeliveryRow } from '../store/repos/events.js';
 import { postBody } from './http-delivery.js';
 
 /**
@@ -25,6 +26,11 @@ export class WebhookDispatcher {
     for (const id of ids) this.track(this.deliver(id));
   }
 
+  /** Rows just committed by the pipeline: posted as they are, without reading them back. */
+  post(rows: DeliveryRow[]): void {
+    for (const row of rows) this.track(this.deliver(row.id, row));
+  }
+
   async resumePending(): Promise<void> {
     const pending = await this.p.store.events.pendingDeliveries();
     this.kick(pending.map((d) => d.id));
@@ -45,11 +51,11 @@ export class WebhookDispatcher {
     this.timers.add(timer);
   }
 
-  private async deliver(id: number): Promise<void> {
+  private async deliver(id: number, fresh?: DeliveryRow): Promise<void> {
     if (this.closed) return;
     const store = this.p.store;
     try {
-      const row = await store.events.delivery(id);
+      const row = fresh ?? (await store.events.delivery(id));
       if (!row || row.status !== 'pending') return;
       const due = (row.next_attempt_at ?? 0) - Date.now();
       if (due > 0) return this.later(id, due);

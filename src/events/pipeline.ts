@@ -1,5 +1,6 @@
 import type { DomainEvent, Emit } from '../domain/messenger/events.js';
 import type { Platform } from '../domain/platform.js';
+import type { DeliveryRow } from '../store/repos/events.js';
 import type { Store } from '../store/store.js';
 import { isoDate, unixNow } from '../util/time.js';
 import { type BotEvent, botEventsFor } from './routing.js';
@@ -16,14 +17,14 @@ import { webhookBody } from './webhook-form.js';
 export async function withEvents<T>(p: Platform, fn: (tx: Store, emit: Emit) => Promise<T>): Promise<T> {
   // Bots and people that got fetch-queue rows: their held long polls are woken after the commit.
   const queuedFor = new Set<number>();
-  const { result, deliveryIds, events } = await p.store.transaction(async (tx) => {
+  const { result, deliveries, events } = await p.store.transaction(async (tx) => {
     const events: DomainEvent[] = [];
     const result = await fn(tx, (e) => events.push(e));
-    const deliveryIds = await recordBotEvents(p, tx, events, queuedFor);
-    return { result, deliveryIds, events };
+    const deliveries = await recordBotEvents(p, tx, events, queuedFor);
+    return { result, deliveries, events };
   });
   if (queuedFor.size) p.waiters?.wake(queuedFor);
-  if (deliveryIds.length) p.dispatcher?.kick(deliveryIds);
+  if (deliveries.length) p.dispatcher?.post(deliveries);
   p.live.publish(events);
   return result;
 }
@@ -31,7 +32,11 @@ export async function withEvents<T>(p: Platform, fn: (tx: Store, emit: Emit) => 
 /** Seconds a slash command lets its bot answer in the chat it came from (Bot\Token, 10 minutes). */
 export const COMMAND_ANSWER_TTL = 600;
 
-async function recordBotEvents(p: Platform, tx: Store, events: DomainEvent[], queuedFor: Set<number>): Promise<number[]> {
+/**
+ * Records the bot events of `events` (fetch-queue rows, webhook outbox rows, the im.v2 feed) and returns
+ * the outbox rows as stored, so that the dispatcher posts them without reading them back.
+ */
+async function recordBotEvents(p: Platform, tx: Store, events: DomainEvent[], queuedFor: Set<number>): Promise<DeliveryRow[]> {
   const queue = [];
   const outbox = [];
   const now = isoDate();
@@ -69,5 +74,16 @@ async function recordBotEvents(p: Platform, tx: Store, events: DomainEvent[], qu
   for (const row of queue) queuedFor.add(row.bot_id);
   const deliveryIds = await tx.events.addDeliveries(outbox);
   p.observer?.queued(queue, outbox, deliveryIds);
-  return deliveryIds;
+  return outbox.map((o, i) => ({
+    ...o,
+    id: deliveryIds[i],
+    status: 'pending',
+    attempts: 0,
+    response_status: null,
+    response_excerpt: '',
+    latency_ms: null,
+    error: '',
+    delivered_at: null,
+    next_attempt_at: null,
+  }));
 }
