@@ -1,3 +1,4 @@
+import type { InspectorFilter } from './inspector.js';
 import type { ActiveFault, FaultSpec } from './faults.js';
 import type { SeedDocument, SeedResult } from './seed-schema.js';
 
@@ -12,15 +13,8 @@ export class ControlError extends Error {
   }
 }
 
-export interface InspectorQuery {
-  kind?: 'call' | 'event';
-  bot?: number;
-  method?: string;
-  type?: string;
-  error?: boolean;
-  after?: number;
-  limit?: number;
-}
+/** Filters of GET /_imbot/inspector: the inspector's own filter, one definition. */
+export type InspectorQuery = InspectorFilter;
 
 /** One inspector row as GET /_imbot/inspector returns it (docs/console.md). */
 export interface InspectorItem {

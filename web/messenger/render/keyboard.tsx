@@ -1,4 +1,5 @@
 import { useState, type CSSProperties, type ReactNode } from 'react';
+import { ExternalLink } from './external-link.js';
 import { colorToken, decodeEntities, positiveInt, safeColor, safeUrl, str } from './safe.js';
 import type { ClientAction, CommandContext, KeyboardItem } from './types.js';
 
@@ -118,24 +119,10 @@ function KeyboardButton(p: KeyboardProps & { button: KeyboardItem; blocked: bool
   const label: ReactNode = <span className="b24r-kbd-text">{text}</span>;
 
   if (kind === 'link' && href && !disabled) {
-    const open = p.onOpenLink;
     return (
-      <a
-        {...common}
-        href={href}
-        target="_blank"
-        rel="noopener noreferrer"
-        onClick={
-          open
-            ? (e) => {
-                e.preventDefault();
-                open(href);
-              }
-            : undefined
-        }
-      >
+      <ExternalLink href={href} ctx={p} attrs={common}>
         {label}
-      </a>
+      </ExternalLink>
     );
   }
 
