@@ -55,7 +55,9 @@ export function imMessageView(m: MessageRow, o: { lastReadId: number | null }): 
   return {
     id: m.id,
     chat_id: m.chat_id,
-    author_id: m.author_id,
+    // System messages have no sender: group chats store them with AUTHOR_ID 0, private ones are read back
+    // with 0 (Im\Chat::getMessages, NOTIFY_EVENT private_system).
+    author_id: m.is_system ? 0 : m.author_id,
     date: m.created_at,
     text,
     unread: o.lastReadId !== null && o.lastReadId < m.id,
