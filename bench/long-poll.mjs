@@ -5,8 +5,9 @@ import http from 'node:http';
 import path from 'node:path';
 import { call, percentile, postJson, rssMb, sleep, startServer } from './lib.mjs';
 
-const BOTS = 100;
-const OWNER = 'benchpollowner';
+// The platform allows 100 bots per owner (botToken): owners are numbered.
+const BOTS_PER_OWNER = 100;
+const owner = (i) => `benchpollowner${Math.floor(i / BOTS_PER_OWNER)}`;
 
 /** One poll on its own connection (a held request occupies its socket until it answers). */
 function poll(url, body, agent) {
@@ -30,18 +31,19 @@ function poll(url, body, agent) {
 }
 
 /**
- * `waits` polls spread over BOTS fetch bots; then one message per bot, one bot at a time, and the
- * latency of every poll of that bot. Returns figures for the bench table.
+ * `waits` polls spread over `botCount` fetch bots; then one message to each of the first `probe` bots,
+ * one bot at a time, and the latency of every poll of that bot. Returns figures for the bench table.
  */
-export async function longPoll(tmp, { waits = 5000, waitSeconds = 30, cpuProf } = {}) {
-  const data = path.join(tmp, 'long-poll.sqlite');
+export async function longPoll(tmp, { waits = 5000, botCount = 100, probe = 100, waitSeconds = 30, cpuProf } = {}) {
+  const BOTS = botCount;
+  const data = path.join(tmp, `long-poll-${botCount}.sqlite`);
   const server = await startServer(data, { cpuProf });
   const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
   try {
     const hook = server.hook;
     const bots = [];
     for (let i = 0; i < BOTS; i++) {
-      const r = await call(hook, 'imbot.v2.Bot.register', { botToken: OWNER, fields: { code: `poll_${i}`, properties: { name: `Poll ${i}` } } });
+      const r = await call(hook, 'imbot.v2.Bot.register', { botToken: owner(i), fields: { code: `poll_${i}`, properties: { name: `Poll ${i}` } } });
       bots.push(r.bot.id);
     }
     // Baselines from the same server in the same run: idle RSS and a plain round trip.
@@ -58,7 +60,9 @@ export async function longPoll(tmp, { waits = 5000, waitSeconds = 30, cpuProf } 
     let opened = 0;
     for (let i = 0; i < waits; i++) {
       const b = i % BOTS;
-      pending[b].push(poll(url, { botId: bots[b], botToken: OWNER, wait: waitSeconds }, agent));
+      const held = poll(url, { botId: bots[b], botToken: owner(b), wait: waitSeconds }, agent);
+      held.catch(() => {}); // polls of bots never messaged end when the server stops
+      pending[b].push(held);
       opened++;
       if (opened % 500 === 0) await sleep(20); // let the server accept in steps, as real clients would arrive
     }
@@ -73,7 +77,7 @@ export async function longPoll(tmp, { waits = 5000, waitSeconds = 30, cpuProf } 
 
     const latencies = [];
     let empty = 0;
-    for (let b = 0; b < BOTS; b++) {
+    for (let b = 0; b < Math.min(probe, BOTS); b++) {
       const t0 = performance.now();
       await call(hook, 'im.message.add', { DIALOG_ID: String(bots[b]), MESSAGE: `wake ${b}` });
       const results = await Promise.all(pending[b]);
@@ -86,6 +90,8 @@ export async function longPoll(tmp, { waits = 5000, waitSeconds = 30, cpuProf } 
     latencies.sort((a, b) => a - b);
     return {
       waits: perBot * BOTS,
+      bots: BOTS,
+      perBot,
       idleRss,
       rss,
       p50: percentile(latencies, 50),

@@ -249,15 +249,22 @@ async function main() {
   }
 
   if (want(7)) {
-    log(`7 long poll: ${LONG_POLL_WAITS.toLocaleString('en')} idle Event.get waits, then one message per bot …`);
-    const r = await longPoll(tmp, { waits: LONG_POLL_WAITS, cpuProf: CPU_PROF });
-    if (r.error) {
-      row({ scenario: '7 long poll', figure: null, unit: '', baseline: null, ratio: null, target: '< 300 MB RSS; wake-up p99 < 10 ms', met: false, note: r.error });
+    // As bots run them: one poll per bot, 5,000 bots (RSS and wake-up); then the fan-out case of 50 polls
+    // on each of 100 bots, where one message releases 50 held calls at once (wake-up only, no target).
+    log(`7 long poll: ${LONG_POLL_WAITS.toLocaleString('en')} idle Event.get waits on as many bots, then one message to each of 300 …`);
+    const r = await longPoll(tmp, { waits: LONG_POLL_WAITS, botCount: LONG_POLL_WAITS, probe: 300, cpuProf: CPU_PROF });
+    log(`7 long poll, fan-out: ${LONG_POLL_WAITS.toLocaleString('en')} waits on 100 bots …`);
+    const f = r.error ? r : await longPoll(tmp, { waits: LONG_POLL_WAITS, botCount: 100, probe: 100 });
+    if (r.error || f.error) {
+      row({ scenario: '7 long poll', figure: null, unit: '', baseline: null, ratio: null, target: '< 300 MB RSS; wake-up p99 < 10 ms', met: false, note: r.error ?? f.error });
     } else {
       const note = r.empty ? { note: `${r.empty} polls came back without the event` } : {};
-      row({ scenario: `7 long poll RSS, ${r.waits.toLocaleString('en')} waits`, figure: round(r.rss, 1), unit: 'MB', baseline: round(r.idleRss, 1), ratio: round(r.rss / r.idleRss, 2), target: '< 300 MB', met: r.rss < 300 });
-      row({ scenario: '7 long poll wake-up p50', figure: round(r.p50, 2), unit: 'ms', baseline: round(r.baselineP50, 2), ratio: round(r.p50 / r.baselineP50, 2), target: null, met: null, ...note });
-      row({ scenario: '7 long poll wake-up p99', figure: round(r.p99, 2), unit: 'ms', baseline: round(r.baselineP99, 2), ratio: round(r.p99 / r.baselineP99, 2), target: '< 10 ms', met: r.p99 < 10 && !r.empty, ...note });
+      row({ scenario: `7 long poll RSS, ${r.waits.toLocaleString('en')} waits (one per bot)`, figure: round(r.rss, 1), unit: 'MB', baseline: round(r.idleRss, 1), ratio: round(r.rss / r.idleRss, 2), target: '< 300 MB', met: r.rss < 300 });
+      row({ scenario: '7 long poll wake-up p50 (one poll per bot)', figure: round(r.p50, 2), unit: 'ms', baseline: round(r.baselineP50, 2), ratio: round(r.p50 / r.baselineP50, 2), target: null, met: null, ...note });
+      row({ scenario: '7 long poll wake-up p99 (one poll per bot)', figure: round(r.p99, 2), unit: 'ms', baseline: round(r.baselineP99, 2), ratio: round(r.p99 / r.baselineP99, 2), target: '< 10 ms', met: r.p99 < 10 && !r.empty, ...note });
+      const fnote = f.empty ? { note: `${f.empty} polls came back without the event` } : {};
+      row({ scenario: `7 long poll RSS, ${f.waits.toLocaleString('en')} waits on 100 bots`, figure: round(f.rss, 1), unit: 'MB', baseline: round(f.idleRss, 1), ratio: round(f.rss / f.idleRss, 2), target: '< 300 MB', met: f.rss < 300 });
+      row({ scenario: '7 long poll wake-up p99, 50 polls released by one message', figure: round(f.p99, 2), unit: 'ms', baseline: round(f.baselineP99, 2), ratio: round(f.p99 / f.baselineP99, 2), target: null, met: null, ...fnote });
     }
   }
 
