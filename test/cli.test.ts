@@ -10,16 +10,14 @@ import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCli, UsageError } from '../src/cli/options.js';
+import { BIN, cliChildren, cliEnv, type CliResult, ROOT, runCli } from './helpers/cli.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.join(ROOT, 'bin', 'imbot-server.js');
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/;
 const CLIENT_ID = /^local\.[0-9a-f]{14}\.\d{8}$/;
 
-const children = new Set<ChildProcess>();
+const children = cliChildren;
 const tmpDirs: string[] = [];
 const receivers: http.Server[] = [];
 
@@ -29,14 +27,7 @@ function tmpDir(): string {
   return d;
 }
 
-/** The test runner's environment without any IMBOT_* variable, plus `extra`. */
-function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (!k.startsWith('IMBOT_') && k !== 'NODE_EXTRA_CA_CERTS' && k !== 'NODE_OPTIONS') e[k] = v;
-  }
-  return { ...e, ...extra };
-}
+const env = cliEnv;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -49,28 +40,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-interface Done {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs a command to completion. */
-function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<Done> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: env(extraEnv), stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      children.delete(child);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const cli = runCli;
 
 interface Running {
   child: ChildProcess;
@@ -220,13 +191,13 @@ afterAll(async () => {
 /** S: `start` on a fresh data folder with both listeners; used for the admin commands, then SIGTERM and restart. */
 const S = { dir: '', dataFile: '', port: 0, run: undefined as unknown as Running };
 /** E: admin commands on a file no server has opened, then a server configured by IMBOT_* variables only. */
-const E = { dir: '', dataFile: '', port: 0, httpsPort: 0, userAdd: undefined as unknown as Done, hookAdd: undefined as unknown as Done, run: undefined as unknown as Running };
+const E = { dir: '', dataFile: '', port: 0, httpsPort: 0, userAdd: undefined as unknown as CliResult, hookAdd: undefined as unknown as CliResult, run: undefined as unknown as Running };
 /** F: flags and contradicting IMBOT_* variables. */
 const F = { envDir: '', port: 0, envPort: 0, run: undefined as unknown as Running };
-let help: Done;
+let help: CliResult;
 let errorDir: string;
 let errorCases: [string[], RegExp][];
-let errorResults: Done[];
+let errorResults: CliResult[];
 
 beforeAll(async () => {
   S.dir = tmpDir();
@@ -353,10 +324,10 @@ describe('imbot-server start (a fresh data folder, HTTPS on any free port)', () 
 
   describe('admin subcommands while the server is running (same SQLite file, WAL)', () => {
     const flags = () => ['--data', S.dataFile, '--port', String(S.port)];
-    let userAdd: Done;
-    let hookAdd: Done;
-    let appAdd: Done;
-    let appInstall: Done;
+    let userAdd: CliResult;
+    let hookAdd: CliResult;
+    let appAdd: CliResult;
+    let appInstall: CliResult;
     let rcv: Awaited<ReturnType<typeof receiver>>;
     let postsAfterAdd = -1;
     let clientId: string;

@@ -1,44 +1,21 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { BIN, cliChildren, cliEnv, killCliChildren, ROOT, runCli } from './helpers/cli.js';
 import { fetchJson, testServer } from './helpers/server.js';
 
 // The web messenger's sign-in from the command line (issue 7): `imbot-server user login-link N`, the
 // administrator's link printed at start, and `user add --password` — real processes over dist/.
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.join(ROOT, 'bin', 'imbot-server.js');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'imbot-web-cli-'));
-const children = new Set<ChildProcess>();
 afterAll(() => {
-  for (const c of children) c.kill('SIGKILL');
+  killCliChildren();
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-function env(): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('IMBOT_')) out[k] = v;
-  return out;
-}
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      children.delete(child);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const cli = (args: string[]) => runCli(args);
 
 describe('imbot-server user login-link', () => {
   it('prints a one-time link that signs the user in once; the password of user add works too', async () => {
@@ -79,8 +56,8 @@ describe('imbot-server user login-link', () => {
 describe('imbot-server start', () => {
   it('prints the messenger address and the administrator’s sign-in link beside the admin webhook', async () => {
     const data = path.join(tmp, 'start.sqlite');
-    const child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--https-port', '0', '--data', data, '--log-level', 'silent'], { cwd: ROOT, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
+    const child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--https-port', '0', '--data', data, '--log-level', 'silent'], { cwd: ROOT, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    cliChildren.add(child);
     let out = '';
     child.stdout.on('data', (c) => (out += c));
     await expect.poll(() => /^ {2}admin sign-in +\S+$/m.test(out), { timeout: 15_000 }).toBe(true);
@@ -99,6 +76,6 @@ describe('imbot-server start', () => {
     expect(page.text).toContain('<div id="root"></div>');
     child.kill('SIGTERM');
     await new Promise((r) => child.on('exit', r));
-    children.delete(child);
+    cliChildren.delete(child);
   });
 });

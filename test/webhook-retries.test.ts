@@ -1,15 +1,14 @@
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/domain/apps.js';
 import { getDeliveryOptions, setDeliveryOptions } from '../src/domain/delivery-options.js';
 import type { Platform } from '../src/domain/platform.js';
 import { installApp } from '../src/events/app-install.js';
 import { fixtures, uniq } from './helpers/fixtures.js';
+import { runCli } from './helpers/cli.js';
 import { deliveriesSettled, fetchJson, FormReceiver, type ReceivedPost, testServer, type TestServer } from './helpers/server.js';
 
 // Beyond the cloud: webhook retries with backoff and an HMAC-SHA256 signature (docs/events.md
@@ -226,17 +225,7 @@ describe('restart', () => {
 
 describe('imbot-server bot delivery (CLI)', () => {
   // The real command (`npm test` builds it first), against the file of a running server.
-  const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'imbot-server.js');
-  const cli = (args: string[]) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('IMBOT_')));
-      const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c) => (stdout += c));
-      child.stderr.on('data', (c) => (stderr += c));
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+  const cli = (args: string[]) => runCli(args);
 
   it('turns on retries and signing for a bot of a running server; --off turns them off', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imbot-delivery-cli-'));
