@@ -35,9 +35,8 @@ export interface MessageParams {
 
 export type ColorToken = 'primary' | 'secondary' | 'alert' | 'base';
 
-/** A stored keyboard entry: a button, or `{TYPE:'NEWLINE'}`. Keyboard LINKs are stored HTML-escaped. */
-export interface KeyboardItem {
-  TYPE?: 'BUTTON' | 'NEWLINE';
+/** What keyboard buttons and menu items share: label, link, app, action or command, visibility. */
+interface ActionItem {
   BOT_ID?: number;
   TEXT?: string;
   LINK?: string;
@@ -47,11 +46,16 @@ export interface KeyboardItem {
   ACTION_VALUE?: string;
   COMMAND?: string;
   COMMAND_PARAMS?: string;
+  CONTEXT?: 'ALL' | 'MOBILE' | 'DESKTOP';
+  DISABLED?: YN;
+}
+
+/** A stored keyboard entry: a button, or `{TYPE:'NEWLINE'}`. Keyboard LINKs are stored HTML-escaped. */
+export interface KeyboardItem extends ActionItem {
+  TYPE?: 'BUTTON' | 'NEWLINE';
   VOTE?: YN;
   BLOCK?: YN;
   WAIT?: YN;
-  CONTEXT?: 'ALL' | 'MOBILE' | 'DESKTOP';
-  DISABLED?: YN;
   DISPLAY?: 'BLOCK' | 'LINE';
   WIDTH?: number;
   BG_COLOR?: string;
@@ -62,19 +66,7 @@ export interface KeyboardItem {
 }
 
 /** A stored context-menu item; TEXT and LINK are stored HTML-escaped. */
-export interface MenuItem {
-  BOT_ID?: number;
-  TEXT?: string;
-  LINK?: string;
-  APP_ID?: number;
-  APP_PARAMS?: string;
-  ACTION?: string;
-  ACTION_VALUE?: string;
-  COMMAND?: string;
-  COMMAND_PARAMS?: string;
-  CONTEXT?: 'ALL' | 'MOBILE' | 'DESKTOP';
-  DISABLED?: YN;
-}
+export type MenuItem = ActionItem;
 
 export interface AttachConfig {
   ID?: number;
