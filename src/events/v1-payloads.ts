@@ -92,6 +92,18 @@ function actorOf(e: DomainEvent): number {
   }
 }
 
+/** Who a message reaches, in the v1 PARAMS: member count, mentions, and in group chats the original text and first mention. */
+function audienceFields(out: Record<string, unknown>, text: string, memberCount: number, isPrivate: boolean): void {
+  const mentions = mentionedUserIds(text);
+  out.CHAT_USER_COUNT = memberCount;
+  if (!isPrivate && mentions.length) out.MENTIONED_LIST = Object.fromEntries(mentions.map((id) => [id, id]));
+  out.PLATFORM_CONTEXT = 'web';
+  if (!isPrivate) {
+    out.MESSAGE_ORIGINAL = text;
+    out.TO_USER_ID = mentions[0] ?? 0;
+  }
+}
+
 const yn = (b: unknown) => (b ? 'Y' : 'N');
 
 /** Palette code as the v1 API names colours: `lightBlue` → `LIGHT_BLUE`. */
@@ -226,16 +238,9 @@ async function sentParams(c: Ctx, m: SentMessage, kind: 'message' | 'command' | 
     FAKE_RELATION: 0,
     SKIP_URL_INDEX: 'N',
   });
-  const mentions = mentionedUserIds(m.text);
   if (kind === 'message') {
     out.COMMAND_CONTEXT = 'TEXTAREA';
-    out.CHAT_USER_COUNT = c.members.length;
-    if (!isPrivate && mentions.length) out.MENTIONED_LIST = Object.fromEntries(mentions.map((id) => [id, id]));
-    out.PLATFORM_CONTEXT = 'web';
-    if (!isPrivate) {
-      out.MESSAGE_ORIGINAL = m.text;
-      out.TO_USER_ID = mentions[0] ?? 0;
-    }
+    audienceFields(out, m.text, c.members.length, isPrivate);
   }
   if (kind === 'keyboard') out.COMMAND_CONTEXT = 'KEYBOARD';
   out.MESSAGE_ID = m.id;
@@ -267,16 +272,7 @@ function changedParams(c: Ctx, m: MessageRow, deleted: boolean): Obj {
     out.FROM_USER_ID = m.author_id;
     out.TO_USER_ID = c.members.find((x) => x.user_id !== m.author_id)?.user_id ?? m.author_id;
   }
-  if (!deleted) {
-    const mentions = mentionedUserIds(m.text);
-    out.CHAT_USER_COUNT = c.members.length;
-    if (!isPrivate && mentions.length) out.MENTIONED_LIST = Object.fromEntries(mentions.map((id) => [id, id]));
-    out.PLATFORM_CONTEXT = 'web';
-    if (!isPrivate) {
-      out.MESSAGE_ORIGINAL = m.text;
-      out.TO_USER_ID = mentions[0] ?? 0;
-    }
-  }
+  if (!deleted) audienceFields(out, m.text, c.members.length, isPrivate);
   Object.assign(out, {
     DIALOG_ID: isPrivate ? String(m.author_id) : `chat${chat.id}`,
     MESSAGE_ID: m.id,
