@@ -18,6 +18,7 @@ import {
   ROOT,
   call,
   cli,
+  cpuMs,
   freePort,
   load,
   percentile,
@@ -215,6 +216,7 @@ async function main() {
         const base = server.url + u.base;
         await call(base, 'im.message.add', { DIALOG_ID: String(botHook), MESSAGE: 'warm-up' });
         let failed = 0;
+        const cpu0 = cpuMs(server.pid);
         const sentAt = await openLoop(LATENCY_RATE, LATENCY_SECONDS, (s) =>
           postJson(`${base}im.message.add`, { DIALOG_ID: String(botHook), MESSAGE: `lat-${s}` }).then(
             (r) => r.status !== 200 && failed++,
@@ -231,6 +233,8 @@ async function main() {
           else lat.push(at - sentAt[s]);
         }
         const st = latencyStats(lat);
+        // Server CPU per message (the call, its webhook POST and the delivery log), on stderr beside the figure.
+        log(`  server CPU ${((cpuMs(server.pid) - cpu0) / sentAt.length).toFixed(3)} ms per message (call + webhook + log)`);
         const note = lost || failed ? { note: `${lost} not delivered, ${failed} calls failed` } : {};
         row({ scenario: '5 delivery latency p50', figure: round(st.p50, 2), unit: 'ms', baseline: round(ceilingLatency.p50, 2), ratio: round(st.p50 / ceilingLatency.p50, 2), target: null, met: null, ...note });
         row({ scenario: '5 delivery latency p99', figure: round(st.p99, 2), unit: 'ms', baseline: round(ceilingLatency.p99, 2), ratio: round(st.p99 / ceilingLatency.p99, 2), target: '< 20 ms', met: st.p99 < 20 && !lost && !failed, ...note });

@@ -3,6 +3,8 @@ import { backoffMs, deliveryOptionsForBot, signatureHeaders } from '../domain/de
 import type { Platform } from '../domain/platform.js';
 import { isoDate } from '../util/time.js';
 import type { DeliveryRow } from '../store/repos/events.js';
+import type { DeliveryTable } from '../store/schema.js';
+import type { Updateable } from 'kysely';
 import { postBody } from './http-delivery.js';
 
 /**
@@ -16,6 +18,9 @@ export class WebhookDispatcher {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
+  /** Attempt results not yet written: one transaction per event-loop turn writes them all. */
+  private results: { id: number; patch: Updateable<DeliveryTable> }[] = [];
+  private written: Promise<void> | null = null;
 
   constructor(
     private readonly p: Platform,
@@ -70,7 +75,7 @@ export class WebhookDispatcher {
       const attempts = row.attempts + 1;
       if (!result.ok && options && attempts <= options.retries && retryable(result.status)) {
         const delay = backoffMs(options, attempts);
-        await store.events.updateDelivery(id, {
+        await this.record(id, {
           attempts,
           response_status: result.status,
           response_excerpt: result.responseExcerpt,
@@ -80,7 +85,7 @@ export class WebhookDispatcher {
         });
         return this.later(id, delay);
       }
-      await store.events.updateDelivery(id, {
+      await this.record(id, {
         status: result.ok ? 'done' : 'failed',
         attempts,
         response_status: result.status,
@@ -92,6 +97,20 @@ export class WebhookDispatcher {
     } catch (err) {
       this.log.error({ err, delivery: id }, 'webhook delivery failed');
     }
+  }
+
+  /** Writes an attempt's result to the delivery log; resolves once it is committed. */
+  private record(id: number, patch: Updateable<DeliveryTable>): Promise<void> {
+    this.results.push({ id, patch });
+    this.written ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      const batch = this.results;
+      this.results = [];
+      this.written = null;
+      return this.p.store.transaction(async (tx) => {
+        for (const r of batch) await tx.events.updateDelivery(r.id, r.patch);
+      });
+    });
+    return this.written;
   }
 
   /** Waits for posts under way (bounded by the delivery timeout), then stops. */

@@ -1,5 +1,8 @@
+import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import qs from 'qs';
 
 export interface DeliveryResult {
@@ -32,9 +35,16 @@ const agents = {
 
 /**
  * POSTs an already encoded form body; never throws (a failure is a result to record). `headers` are
- * added to the request (the optional X-Imbot-Signature pair of delivery options).
+ * added to the request (the optional X-Imbot-Signature pair of delivery options). The POST runs on the
+ * delivery thread when there is one (see {@link DeliveryThread}), else on this one.
  */
 export function postBody(url: string, body: string, timeoutMs: number, headers?: Record<string, string>): Promise<DeliveryResult> {
+  deliveryThread ??= DeliveryThread.start() ?? 'here';
+  return deliveryThread === 'here' ? postBodyHere(url, body, timeoutMs, headers) : deliveryThread.post(url, body, timeoutMs, headers);
+}
+
+/** {@link postBody} on the calling thread (the delivery thread runs this). */
+export function postBodyHere(url: string, body: string, timeoutMs: number, headers?: Record<string, string>): Promise<DeliveryResult> {
   const started = performance.now();
   const failed = (error: string): DeliveryResult => ({ ok: false, status: 0, responseExcerpt: '', latencyMs: performance.now() - started, error });
   let target: URL;
@@ -95,3 +105,84 @@ export function postBody(url: string, body: string, timeoutMs: number, headers?:
     req.end(payload);
   });
 }
+
+export interface PostRequest {
+  id: number;
+  url: string;
+  body: string;
+  timeoutMs: number;
+  headers?: Record<string, string>;
+}
+
+export interface PostAnswer {
+  id: number;
+  result: DeliveryResult;
+}
+
+/**
+ * Webhook POSTs on a thread of their own. An HTTP client request costs the JS thread more than the
+ * request that caused the event (sockets, parser, streams); at hundreds of events a second that was
+ * the largest part of the server's CPU. Requests travel in batches, one message per event-loop turn.
+ * Without the compiled worker file (sources run by a test runner with no build) POSTs stay on this
+ * thread; if the thread dies, the posts it had fail (a retryable result) and later ones stay here.
+ */
+class DeliveryThread {
+  private readonly pending = new Map<number, (r: DeliveryResult) => void>();
+  private outbox: PostRequest[] = [];
+  private nextId = 1;
+  private dead = false;
+
+  private constructor(private readonly worker: Worker) {
+    worker.unref();
+    worker.on('message', (answers: PostAnswer[]) => {
+      for (const a of answers) {
+        const resolve = this.pending.get(a.id);
+        this.pending.delete(a.id);
+        resolve?.(a.result);
+      }
+      if (this.pending.size === 0) worker.unref();
+    });
+    const fail = (why: string) => {
+      if (this.dead) return;
+      this.dead = true;
+      deliveryThread = 'here';
+      for (const resolve of this.pending.values()) resolve({ ok: false, status: 0, responseExcerpt: '', latencyMs: 0, error: why });
+      this.pending.clear();
+    };
+    worker.on('error', (e) => fail(`delivery thread failed: ${e.message}`));
+    worker.on('exit', () => fail('delivery thread stopped'));
+  }
+
+  static start(): DeliveryThread | null {
+    const file = WORKER_FILES.find((f) => fs.existsSync(f));
+    if (!file) return null;
+    try {
+      return new DeliveryThread(new Worker(file));
+    } catch {
+      return null;
+    }
+  }
+
+  post(url: string, body: string, timeoutMs: number, headers?: Record<string, string>): Promise<DeliveryResult> {
+    if (this.dead) return postBodyHere(url, body, timeoutMs, headers);
+    const id = this.nextId++;
+    if (this.outbox.length === 0) setImmediate(() => this.flush());
+    this.outbox.push({ id, url, body, timeoutMs, headers });
+    if (this.pending.size === 0) this.worker.ref();
+    return new Promise((resolve) => this.pending.set(id, resolve));
+  }
+
+  private flush(): void {
+    const batch = this.outbox;
+    this.outbox = [];
+    if (batch.length) this.worker.postMessage(batch);
+  }
+}
+
+/** Not started yet (undefined), started, or 'here': POSTs stay on the calling thread. */
+let deliveryThread: DeliveryThread | 'here' | undefined;
+
+/** The compiled worker: beside this file (dist/events), next to the bundle (dist/bundle → dist/events), or built from these sources. */
+const WORKER_FILES = ['./delivery-worker.js', '../events/delivery-worker.js', '../../dist/events/delivery-worker.js'].map((rel) =>
+  fileURLToPath(new URL(rel, import.meta.url)),
+);

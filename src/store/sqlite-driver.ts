@@ -13,6 +13,7 @@ import {
   SqliteIntrospector,
   SqliteQueryCompiler,
 } from 'kysely';
+import { ReadCache } from './read-cache.js';
 
 /** Prepared statements kept per connection; SQL texts vary little (IN lists of different lengths do). */
 const STATEMENT_CACHE_SIZE = 500;
@@ -30,8 +31,14 @@ class CachedConnection implements DatabaseConnection {
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
   /** Reads of the open transaction since its last write; null outside transactions. */
   private reads: Map<string, unknown[]> | null = null;
+  /** The group commit under way on this connection (0: none); see {@link ReadCache}. */
+  group = 0;
 
-  constructor(private readonly db: BetterSqlite3.Database) {}
+  /** `cache`: the writer connection's {@link ReadCache} (the reader connection has none). */
+  constructor(
+    private readonly db: BetterSqlite3.Database,
+    readonly cache?: ReadCache,
+  ) {}
 
   private statement(sql: string): BetterSqlite3.Statement {
     let stmt = this.statements.get(sql);
@@ -56,20 +63,32 @@ class CachedConnection implements DatabaseConnection {
   executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const stmt = this.statement(query.sql);
     const params = query.parameters as unknown[];
-    if (this.reads && stmt.reader && stmt.readonly) {
+    if (stmt.reader && stmt.readonly) {
       const key = readKey(query.sql, params);
-      let rows = key === undefined ? undefined : this.reads.get(key);
+      let rows = key === undefined ? undefined : (this.cache?.get(query.sql, key, 0) ?? this.reads?.get(key));
       if (!rows) {
         rows = stmt.all(params);
-        if (key !== undefined) this.reads.set(key, rows);
+        if (key !== undefined) {
+          this.cache?.put(query.sql, key, rows, this.group);
+          this.reads?.set(key, rows);
+        }
       }
       return Promise.resolve({ rows: rows.map(copyRow) as R[] });
     }
+    this.cache?.beforeRun(query.sql, stmt.readonly);
     // Any write (INSERT … RETURNING included) ends what the transaction may answer from memory.
     if (!stmt.readonly && this.reads?.size) this.reads.clear();
     if (stmt.reader) return Promise.resolve({ rows: stmt.all(params) as R[] });
     const { changes, lastInsertRowid } = stmt.run(params);
     return Promise.resolve({ numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] });
+  }
+
+  /** Rows of a read kept by the cache that a caller needing committed rows only may use (a read outside transactions). */
+  committedFromCache<R>(query: CompiledQuery): QueryResult<R> | undefined {
+    if (!this.cache) return undefined;
+    const key = readKey(query.sql, query.parameters as unknown[]);
+    const rows = key === undefined ? undefined : this.cache.get(query.sql, key, this.group);
+    return rows ? { rows: rows.map(copyRow) as R[] } : undefined;
   }
 
   // eslint-disable-next-line require-yield
@@ -141,6 +160,7 @@ class SingleConnectionDriver implements Driver {
   private locked = false;
   private readonly waiters: (() => void)[] = [];
   private group: Group | null = null;
+  private groups = 0;
   private reader?: CachedConnection;
 
   constructor(
@@ -149,7 +169,7 @@ class SingleConnectionDriver implements Driver {
   ) {}
 
   async init(): Promise<void> {
-    this.connection = new CachedConnection(this.db);
+    this.connection = new CachedConnection(this.db, new ReadCache(this.db));
     if (this.readerDb) this.reader = new CachedConnection(this.readerDb);
   }
 
@@ -177,6 +197,8 @@ class SingleConnectionDriver implements Driver {
     if (this.connection.isRead(query.sql)) {
       if (!this.group) return this.connection.executeQuery<R>(query);
       // Committed rows only, without waiting for the open group (WAL: a second connection reads the last commit).
+      const kept = this.connection.committedFromCache<R>(query);
+      if (kept) return kept;
       if (this.reader) return this.reader.executeQuery<R>(query);
       this.commitGroup();
       return this.connection.executeQuery<R>(query);
@@ -212,6 +234,8 @@ class SingleConnectionDriver implements Driver {
   private loseGroup(err: unknown): void {
     const group = this.group;
     this.group = null;
+    this.connection.group = 0;
+    this.connection.cache?.rolledBackGroup();
     for (const w of group?.waiting ?? []) w.reject(err);
   }
 
@@ -236,6 +260,7 @@ class SingleConnectionDriver implements Driver {
     this.run('begin');
     const group: Group = { waiting: [], due: false, sealed: false };
     this.group = group;
+    this.connection.group = ++this.groups;
     setImmediate(() => {
       group.due = true;
       if (this.group === group && !this.locked) this.commitGroup();
@@ -248,13 +273,16 @@ class SingleConnectionDriver implements Driver {
     const group = this.group;
     if (!group) return;
     this.group = null;
+    this.connection.group = 0;
     try {
       this.run('commit');
     } catch (err) {
       if (this.db.inTransaction) this.run('rollback');
+      this.connection.cache?.rolledBackGroup();
       for (const w of group.waiting) w.reject(err);
       return;
     }
+    this.connection.cache?.committed();
     for (const w of group.waiting) w.resolve();
   }
 
@@ -267,6 +295,7 @@ class SingleConnectionDriver implements Driver {
     if (lease.released) await this.reacquire(lease);
     if (!this.group) this.openGroup();
     this.run('savepoint tx');
+    this.connection.cache?.savepoint();
     lease.inTransaction = true;
     this.connection.inTransaction(true);
   }
@@ -290,6 +319,7 @@ class SingleConnectionDriver implements Driver {
     lease.inTransaction = false;
     if (!this.db.inTransaction) return this.loseGroup(new Error('the transaction was rolled back by SQLite'));
     this.run('rollback to tx');
+    this.connection.cache?.rolledBackTx();
     this.run('release tx');
   }
 
