@@ -99,10 +99,15 @@ export class WebhookDispatcher {
     }
   }
 
-  /** Writes an attempt's result to the delivery log; resolves once it is committed. */
+  /**
+   * Writes an attempt's result to the delivery log; resolves once it is committed. Results are written
+   * together, RESULT_BATCH_MS after the first of them: the log is a record, not on any bot's path, and one
+   * transaction per result was a COMMIT per webhook. A crash inside that window leaves the delivery
+   * pending, so it is posted again at the next start (at least once, as with retries).
+   */
   private record(id: number, patch: Updateable<DeliveryTable>): Promise<void> {
     this.results.push({ id, patch });
-    this.written ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+    this.written ??= new Promise<void>((resolve) => setTimeout(resolve, RESULT_BATCH_MS)).then(() => {
       const batch = this.results;
       this.results = [];
       this.written = null;
@@ -121,6 +126,9 @@ export class WebhookDispatcher {
     this.closed = true;
   }
 }
+
+/** How long attempt results wait to be written with the ones that follow them. */
+const RESULT_BATCH_MS = 20;
 
 /** Worth another attempt: no answer (refused, reset, timeout), 408, 429 or a server error; other 4xx are final. */
 const retryable = (status: number) => status === 0 || status === 408 || status === 429 || status >= 500;

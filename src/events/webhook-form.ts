@@ -18,18 +18,28 @@ export function phpScalars(value: unknown): unknown {
 
 /** qs encodes these too (RFC 3986 unreserved characters only); encodeURIComponent leaves them. */
 const SUB_DELIMS = /[!'()*]/g;
+const HAS_SUB_DELIMS = /[!'()*]/;
+/** Nothing to encode: most keys and many values (ids, codes, dates without spaces). */
+const UNRESERVED = /^[A-Za-z0-9_.~-]*$/;
 const percent = (c: string) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`;
-const encode = (s: string) => encodeURIComponent(s).replace(SUB_DELIMS, percent);
+function encode(s: string): string {
+  if (UNRESERVED.test(s)) return s;
+  const e = encodeURIComponent(s);
+  return HAS_SUB_DELIMS.test(e) ? e.replace(SUB_DELIMS, percent) : e;
+}
 
-/** One field of {@link webhookBody}: phpScalars and qs's `indices` encoding in a single pass. */
+/**
+ * One field of {@link webhookBody}: phpScalars and qs's `indices` encoding in a single pass. `key` is
+ * already encoded (`data%5Bmessage%5D`): a nested key is encoded once, not again for every leaf under it.
+ */
 function appendField(out: string[], key: string, value: unknown): void {
-  if (value === true) out.push(`${encode(key)}=1`);
-  else if (value === false) out.push(`${encode(key)}=0`);
-  else if (value === null || value === undefined) out.push(`${encode(key)}=`);
-  else if (typeof value === 'string') out.push(`${encode(key)}=${encode(value)}`);
-  else if (typeof value === 'number' || typeof value === 'bigint') out.push(`${encode(key)}=${encode(String(value))}`);
-  else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) appendField(out, `${key}[${i}]`, value[i]);
-  else if (typeof value === 'object') for (const k of Object.keys(value)) appendField(out, `${key}[${k}]`, (value as Record<string, unknown>)[k]);
+  if (value === true) out.push(`${key}=1`);
+  else if (value === false) out.push(`${key}=0`);
+  else if (value === null || value === undefined) out.push(`${key}=`);
+  else if (typeof value === 'string') out.push(`${key}=${encode(value)}`);
+  else if (typeof value === 'number' || typeof value === 'bigint') out.push(`${key}=${encode(String(value))}`);
+  else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) appendField(out, `${key}%5B${i}%5D`, value[i]);
+  else if (typeof value === 'object') for (const k of Object.keys(value)) appendField(out, `${key}%5B${encode(k)}%5D`, (value as Record<string, unknown>)[k]);
   else throw new TypeError(`cannot encode a ${typeof value}`);
 }
 
@@ -41,7 +51,7 @@ function appendField(out: string[], key: string, value: unknown): void {
 export function webhookBody(payload: Record<string, unknown>): string {
   try {
     const out: string[] = [];
-    for (const k of Object.keys(payload)) appendField(out, k, payload[k]);
+    for (const k of Object.keys(payload)) appendField(out, encode(k), payload[k]);
     return out.join('&');
   } catch {
     return buildPhpQuery(phpScalars(payload) as Record<string, unknown>);

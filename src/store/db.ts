@@ -5,7 +5,9 @@ import { Kysely, Migrator } from 'kysely';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
 import { BACKSTOP_AUTOCHECKPOINT, type Checkpointer, startCheckpointer } from './checkpointer.js';
+import { setDirectExecutor } from './compiled.js';
 import { BetterSqliteDialect } from './sqlite-driver.js';
+import { setTransactionExecutors } from './store.js';
 
 export type Db = Kysely<Database>;
 
@@ -27,8 +29,12 @@ export async function openSqlite(file: string): Promise<OpenedDb> {
   // Reads outside transactions go to a second connection while a group commit is open (sqlite-driver.ts).
   const reader = file === ':memory:' ? undefined : new SQLite(file, { readonly: true });
   reader?.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new BetterSqliteDialect(sqlite, reader) });
+  const dialect = new BetterSqliteDialect(sqlite, reader);
+  const db = new Kysely<Database>({ dialect });
   await migrate(db);
+  const driver = dialect.driver!;
+  setDirectExecutor(db, (query) => driver.executeDirect(query));
+  setTransactionExecutors(db, () => driver.transactionExecutor());
   let checkpointer: Checkpointer | undefined;
   return {
     db,

@@ -90,8 +90,12 @@ export class ReadCache {
     }
   }
 
+  private dataVersionQuery?: BetterSqlite3.Statement;
+
   private readDataVersion(): number {
-    return this.db.pragma('data_version', { simple: true }) as number;
+    // Prepared once: db.pragma() prepares the statement again on every call.
+    this.dataVersionQuery ??= this.db.prepare('pragma data_version').pluck();
+    return this.dataVersionQuery.get() as number;
   }
 
   /** `readonly`: SQLite's own view of the statement (a CTE may write; CREATE and PRAGMA are not reads). */

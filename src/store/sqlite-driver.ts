@@ -155,8 +155,8 @@ class Lease implements DatabaseConnection {
  * sees the last COMMIT, or — without one (`:memory:`) — commits the open group first. A write outside a
  * transaction joins the group and, like a transaction, is answered after the COMMIT.
  */
-class SingleConnectionDriver implements Driver {
-  private connection!: CachedConnection;
+export class SingleConnectionDriver implements Driver {
+  private readonly connection: CachedConnection;
   private locked = false;
   private readonly waiters: (() => void)[] = [];
   private group: Group | null = null;
@@ -166,11 +166,33 @@ class SingleConnectionDriver implements Driver {
   constructor(
     private readonly db: BetterSqlite3.Database,
     private readonly readerDb?: BetterSqlite3.Database,
-  ) {}
-
-  async init(): Promise<void> {
+  ) {
     this.connection = new CachedConnection(this.db, new ReadCache(this.db));
     if (this.readerDb) this.reader = new CachedConnection(this.readerDb);
+  }
+
+  /** The lease of the transaction holding the connection, if one does. */
+  private transactionLease: Lease | null = null;
+
+  async init(): Promise<void> {}
+
+  /**
+   * A compiled query outside transactions without Kysely's executor around it (a connection provider,
+   * an executor copy and five promises per query; see compiled.ts): the same lease, run and release.
+   */
+  async executeDirect<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const lease = (await this.acquireConnection()) as Lease;
+    try {
+      return await this.execute<R>(lease, query);
+    } finally {
+      await this.releaseConnection(lease);
+    }
+  }
+
+  /** Runs compiled queries on the transaction now holding the connection (called first thing inside it). */
+  transactionExecutor(): (<R>(query: CompiledQuery) => Promise<QueryResult<R>>) | undefined {
+    const lease = this.transactionLease;
+    return lease ? (query) => this.execute(lease, query) : undefined;
   }
 
   acquireConnection(): Promise<DatabaseConnection> {
@@ -297,6 +319,7 @@ class SingleConnectionDriver implements Driver {
     this.run('savepoint tx');
     this.connection.cache?.savepoint();
     lease.inTransaction = true;
+    this.transactionLease = lease;
     this.connection.inTransaction(true);
   }
 
@@ -305,6 +328,7 @@ class SingleConnectionDriver implements Driver {
     this.connection.inTransaction(false);
     this.run('release tx');
     lease.inTransaction = false;
+    this.transactionLease = null;
     const committed = this.committed();
     // Handed on now: the next transaction may join the group while this one waits for its COMMIT.
     lease.released = true;
@@ -317,6 +341,7 @@ class SingleConnectionDriver implements Driver {
     if (lease.released) return; // its group's COMMIT failed: already rolled back there
     this.connection.inTransaction(false);
     lease.inTransaction = false;
+    this.transactionLease = null;
     if (!this.db.inTransaction) return this.loseGroup(new Error('the transaction was rolled back by SQLite'));
     this.run('rollback to tx');
     this.connection.cache?.rolledBackTx();
@@ -338,8 +363,12 @@ export class BetterSqliteDialect implements Dialect {
     private readonly reader?: BetterSqlite3.Database,
   ) {}
 
+  /** The driver Kysely was given (for compiled queries run without Kysely's executor). */
+  driver?: SingleConnectionDriver;
+
   createDriver(): Driver {
-    return new SingleConnectionDriver(this.db, this.reader);
+    this.driver = new SingleConnectionDriver(this.db, this.reader);
+    return this.driver;
   }
 
   createQueryCompiler(): QueryCompiler {

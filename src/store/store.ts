@@ -1,3 +1,4 @@
+import { type DirectExecutor, directExecutor, setDirectExecutor } from './compiled.js';
 import type { Db } from './db.js';
 import { AppRepo, TokenRepo } from './repos/apps.js';
 import { EventBindingRepo } from './repos/event-bindings.js';
@@ -69,6 +70,18 @@ export class Store {
 
   /** Runs `fn` against a Store bound to one transaction. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => fn(new Store(trx)));
+    const driver = directExecutor(this.db) ? transactionExecutors.get(this.db) : undefined;
+    return this.db.transaction().execute((trx) => {
+      const direct = driver?.();
+      if (direct) setDirectExecutor(trx, direct);
+      return fn(new Store(trx));
+    });
   }
+}
+
+/** Per root Kysely instance: the executor of the transaction holding its connection (SQLite: one at a time). */
+const transactionExecutors = new WeakMap<Db, () => DirectExecutor | undefined>();
+
+export function setTransactionExecutors(db: Db, current: () => DirectExecutor | undefined): void {
+  transactionExecutors.set(db, current);
 }

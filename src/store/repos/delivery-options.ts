@@ -6,7 +6,7 @@ import type { DeliveryOptionsTable } from '../schema.js';
 export type DeliveryOptionsRow = Selectable<DeliveryOptionsTable>;
 
 // Read once per webhook POST: the bot's own row, else its application's (bot rows sort first).
-const forBotQ = compiled((db, botId: number, botId2: number) =>
+const forBotQ = compiled((db, botId: number, botId2: number, one: number) =>
   db
     .selectFrom('delivery_options')
     .selectAll()
@@ -14,7 +14,7 @@ const forBotQ = compiled((db, botId: number, botId2: number) =>
       eb.or([eb('bot_id', '=', botId), eb('app_id', '=', eb.selectFrom('bots').select('app_id').where('bots.id', '=', botId2))]),
     )
     .orderBy('bot_id', 'desc')
-    .limit(1),
+    .limit(one),
 );
 
 /** Webhook retries and HMAC signing per bot or per application (beyond the cloud, off by default). */
@@ -23,7 +23,7 @@ export class DeliveryOptionsRepo {
 
   /** The options that apply to `botId`'s deliveries: its own, else its application's. */
   forBot(botId: number): Promise<DeliveryOptionsRow | undefined> {
-    return forBotQ.first(this.db, botId, botId) as Promise<DeliveryOptionsRow | undefined>;
+    return forBotQ.first(this.db, botId, botId, 1) as Promise<DeliveryOptionsRow | undefined>;
   }
 
   get(target: { botId: number } | { appId: number }): Promise<DeliveryOptionsRow | undefined> {
