@@ -9,7 +9,7 @@ import type BetterSqlite3 from 'better-sqlite3';
  * table that refers to it through a foreign key (cascades), and an entry is served only while the
  * versions of all tables it read are the ones it was filled at. What this cannot see is handled by
  * dropping everything: a statement it cannot parse, a schema change, another process committing to the
- * file (PRAGMA data_version, checked once per event-loop turn), a rollback (the tables written since
+ * file (PRAGMA data_version, looked at every few milliseconds), a rollback (the tables written since
  * the savepoint or the begin are bumped again, as their rows went back).
  *
  * Only the writer connection fills it (it sees every write; the reader connection may be a commit
@@ -20,6 +20,9 @@ import type BetterSqlite3 from 'better-sqlite3';
 
 /** Tables whose reads are never kept: large results, or written by nearly every request. */
 const NEVER_CACHED = new Set(['messages', 'message_reactions', 'files', 'event_queue', 'deliveries', 'oauth_codes', 'login_links', 'web_sessions']);
+
+/** How often commits of other connections are looked for (the longest a read may miss one). */
+const OTHERS_CHECK_MS = 10;
 
 /** Entries kept at most; past that the cache starts again (entries of old versions are not swept one by one). */
 const MAX_ENTRIES = 20_000;
@@ -57,7 +60,7 @@ export class ReadCache {
   private writtenInTx = new Set<string>();
   private writtenInGroup = new Set<string>();
   private dataVersion: number;
-  private checkedThisTurn = false;
+  private checkedAt = -Infinity;
   /** DDL ran since the tables were learnt (migrations run dozens of statements: learnt again once, when next needed). */
   private schemaStale = true;
 
@@ -127,11 +130,15 @@ export class ReadCache {
     return s;
   }
 
-  /** Another connection (a CLI run beside the server) committed since the last look: nothing kept is trusted. */
+  /**
+   * Another connection (a CLI run beside the server) committed since the last look: nothing kept is
+   * trusted. Looked at most every OTHERS_CHECK_MS: the PRAGMA opens a read transaction of its own, which
+   * cost as much as a kept read saves when it ran on every event-loop turn.
+   */
   private checkOthers(): void {
-    if (this.checkedThisTurn) return;
-    this.checkedThisTurn = true;
-    setImmediate(() => (this.checkedThisTurn = false));
+    const now = performance.now();
+    if (now - this.checkedAt < OTHERS_CHECK_MS) return;
+    this.checkedAt = now;
     const v = this.readDataVersion();
     if (v !== this.dataVersion) {
       this.dataVersion = v;

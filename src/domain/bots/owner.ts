@@ -26,7 +26,17 @@ export function ownerKey(auth: AuthContext, params: Record<string, unknown>): st
   throw BotErrors.tokenNotSpecified();
 }
 
-export const ownerHash = (key: string) => hashToken(key);
+/** Owner keys seen lately and their hashes: every bot call checks ownership, and SHA-256 is a fair part of a small call. */
+const ownerHashes = new Map<string, string>();
+
+export function ownerHash(key: string): string {
+  let hash = ownerHashes.get(key);
+  if (hash === undefined) {
+    if (ownerHashes.size >= 1000) ownerHashes.clear();
+    ownerHashes.set(key, (hash = hashToken(key)));
+  }
+  return hash;
+}
 
 /** `botId`/`BOT_ID` → the caller's own bot, with BOT_ID_REQUIRED / BOT_NOT_FOUND / BOT_OWNERSHIP_ERROR. */
 export async function requireOwnedBot(store: Store, key: string, params: Record<string, unknown>): Promise<BotRow> {
