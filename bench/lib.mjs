@@ -71,13 +71,14 @@ function stopper(child) {
 
 /**
  * The server under test, as its own process: the compiled bin with the bench flags.
- * `cpuProf`: a folder for a V8 CPU profile of the server process (written when it stops).
+ * `cpuProf`: a folder for a V8 CPU profile of the server process (written when it stops); `bin`: another
+ * build's entry point (bench/compare.mjs).
  */
-export async function startServer(data, { port = 0, cpuProf } = {}) {
+export async function startServer(data, { port = 0, cpuProf, bin = BIN } = {}) {
   const nodeArgs = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`] : [];
   const args = [
     ...nodeArgs,
-    BIN,
+    bin,
     'start',
     '--data', data,
     '--port', String(port),
@@ -178,7 +179,7 @@ export async function call(base, method, params = {}) {
  * A closed-loop load run with autocannon. `bodies` (optional) rotate request by request; `paths`
  * likewise. Returns successful requests per second and the autocannon result.
  */
-export async function load({ url, method = 'GET', path: p, paths, bodies, duration, connections, pid }) {
+export async function load({ url, method = 'GET', path: p, paths, bodies, duration, amount, connections, pid }) {
   let i = 0;
   const request = { method, path: p ?? (paths ? paths[0] : undefined) };
   if (bodies || paths) {
@@ -193,7 +194,7 @@ export async function load({ url, method = 'GET', path: p, paths, bodies, durati
   const result = await autocannon({
     url,
     connections,
-    duration,
+    ...(amount ? { amount } : { duration }),
     headers: bodies ? { 'content-type': 'application/json' } : {},
     body: bodies ? bodies[0] : undefined,
     requests: [request],
