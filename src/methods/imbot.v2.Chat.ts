@@ -18,7 +18,7 @@ import { readState } from '../domain/messenger/reads.js';
 import { withEvents } from '../events/pipeline.js';
 import { chatView } from '../format/chat.js';
 import { userView } from '../format/user.js';
-import type { BotRow } from '../store/repos/bots.js';
+import type { BareBotRow } from '../store/repos/bots.js';
 import type { ChatRow } from '../store/repos/chats.js';
 import type { Store } from '../store/store.js';
 import type { MethodContext } from './registry.js';
@@ -36,7 +36,7 @@ export interface BotChat {
   tx: Store;
   emit: Emit;
   chat: ChatRow;
-  bot: BotRow;
+  bot: BareBotRow;
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Emit } from '../domain/messenger/events.js';
 import { MessageAccess } from '../domain/messenger/reads.js';
 import type { ChatRow } from '../store/repos/chats.js';
 import type { Store } from '../store/store.js';
-import type { BotRow } from '../store/repos/bots.js';
+import type { BareBotRow, BotRow } from '../store/repos/bots.js';
 import { flag } from './params.js';
 import { defineMethod, type MethodContext, type MethodDef } from './registry.js';
 
@@ -33,7 +33,7 @@ export function defineV2<S extends z.ZodType>(def: Omit<MethodDef<S>, 'scope' | 
 }
 
 /** The caller's own bot named by botId, with the documented ownership errors. */
-export async function ownedBot(ctx: MethodContext, params: Record<string, unknown>): Promise<{ bot: BotRow; key: string }> {
+export async function ownedBot(ctx: MethodContext, params: Record<string, unknown>): Promise<{ bot: BareBotRow; key: string }> {
   const key = ownerKey(ctx.auth, params);
   const bot = await requireOwnedBot(ctx.platform.store, key, params);
   return { bot, key };

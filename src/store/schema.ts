@@ -114,11 +114,16 @@ export interface BotTable {
   background_id: string | null;
   language: Generated<string>;
   module_id: Generated<string>;
+  created_at: string;
+}
+
+/** A bot's counters (011): bumped by its messages and commands, apart from `bots` so reads of bots can be kept. */
+export interface BotCounterTable {
+  bot_id: number;
   count_message: Generated<number>;
   count_command: Generated<number>;
   count_chat: Generated<number>;
   count_user: Generated<number>;
-  created_at: string;
 }
 
 export interface ChatTable {
@@ -327,6 +332,7 @@ export interface Database {
   oauth_codes: OAuthCodeTable;
   event_bindings: EventBindingTable;
   bots: BotTable;
+  bot_counters: BotCounterTable;
   chats: ChatTable;
   chat_members: ChatMemberTable;
   messages: MessageTable;

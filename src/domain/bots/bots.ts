@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { normalizeBoolean } from '../../util/bool.js';
 import path from 'node:path';
 import { imageSize } from 'image-size';
-import type { BotRow } from '../../store/repos/bots.js';
+import type { BareBotRow, BotRow } from '../../store/repos/bots.js';
 import type { UserRow } from '../../store/repos/users.js';
 import type { Store } from '../../store/store.js';
 import { isoDate } from '../../util/time.js';
@@ -305,7 +305,7 @@ export async function registerBot(p: Platform, auth: AuthContext, params: Obj): 
  * imbot.v2.Bot.update: profile properties, flags, background, event mode / webhook URL and
  * `fields.botToken` rotation. `key` is the owner key the call was authorised with.
  */
-export async function updateBot(p: Platform, bot: BotRow, key: string, fields: Obj | undefined): Promise<BotWithUser> {
+export async function updateBot(p: Platform, bot: BareBotRow, key: string, fields: Obj | undefined): Promise<BotWithUser> {
   const props = obj(get(fields, 'properties'));
   const patch: Parameters<Store['bots']['update']>[1] = {};
   const userPatch: Parameters<Store['users']['update']>[1] = {};
@@ -403,8 +403,10 @@ export async function listBots(store: Store, key: string, params: Obj): Promise<
  * the bots row, and its user is deactivated (kept, so old messages keep their author).
  * `byUserId`: who unregistered it (the v1 event's `auth` is issued for that user).
  */
-export async function unregisterBot(tx: Store, emit: Emit, bot: BotRow, byUserId?: number): Promise<void> {
-  emit({ kind: 'bot.deleted', bot, byUserId });
+export async function unregisterBot(tx: Store, emit: Emit, bot: BareBotRow, byUserId?: number): Promise<void> {
+  // The event shows the Bot object as it was, counters included.
+  const full = await tx.bots.byId(bot.id);
+  if (full) emit({ kind: 'bot.deleted', bot: full, byUserId });
   // It leaves each chat the way a member does (chat.left; a chat it owned goes to a person in it).
   for (const chat of await tx.chats.chatsOf(bot.id)) await removeMember(tx, emit, chat.id, bot.id, bot.id);
   await tx.bots.delete(bot.id);

@@ -1,5 +1,5 @@
 import { commandListView } from '../../format/command.js';
-import type { BotRow } from '../../store/repos/bots.js';
+import type { BareBotRow, BotRow } from '../../store/repos/bots.js';
 import type { CommandLangRow, CommandRow } from '../../store/repos/commands.js';
 import type { Store } from '../../store/store.js';
 import { isoDate, unixNow } from '../../util/time.js';
@@ -49,7 +49,7 @@ export interface RegisterCommandInput {
  * Command.register: idempotent per bot and command (the existing command comes back unchanged);
  * a visible command needs a title in at least one language.
  */
-export async function registerCommand(store: Store, bot: BotRow, input: RegisterCommandInput): Promise<CommandRow> {
+export async function registerCommand(store: Store, bot: BareBotRow, input: RegisterCommandInput): Promise<CommandRow> {
   const raw = input.command ?? '';
   if (typeof raw !== 'string') throw CommandErrors.nameInvalid();
   const command = commandName(raw);
@@ -89,7 +89,7 @@ function langRows(commandId: number, entries: { lang: string; title: unknown; pa
 }
 
 /** The bot's own command `commandId`, or COMMAND_NOT_FOUND (missing, or another bot's). */
-export async function requireOwnCommand(store: Store, bot: BotRow, commandId: number): Promise<CommandRow> {
+export async function requireOwnCommand(store: Store, bot: BareBotRow, commandId: number): Promise<CommandRow> {
   const command = commandId > 0 ? await store.commands.byId(commandId) : undefined;
   if (!command || command.bot_id !== bot.id) throw CommandErrors.notFound();
   return command;
@@ -108,7 +108,7 @@ export interface UpdateCommandInput {
   extranetSupport?: boolean;
 }
 
-export async function updateCommand(store: Store, bot: BotRow, commandId: number, fields: UpdateCommandInput): Promise<CommandRow> {
+export async function updateCommand(store: Store, bot: BareBotRow, commandId: number, fields: UpdateCommandInput): Promise<CommandRow> {
   const command = await requireOwnCommand(store, bot, commandId);
   const patch: Partial<Pick<CommandRow, 'command' | 'common' | 'hidden' | 'extranet_support'>> = {};
   const present = (k: keyof UpdateCommandInput) => fields[k] !== undefined && fields[k] !== null;
@@ -146,7 +146,7 @@ export async function updateCommand(store: Store, bot: BotRow, commandId: number
 }
 
 /** Command.unregister: the command and its translations go; the bot's command counter follows. */
-export async function unregisterCommand(store: Store, bot: BotRow, commandId: number): Promise<void> {
+export async function unregisterCommand(store: Store, bot: BareBotRow, commandId: number): Promise<void> {
   const command = await requireOwnCommand(store, bot, commandId);
   await store.commands.setLangs(command.id, []);
   await store.commands.delete(command.id);
@@ -154,7 +154,7 @@ export async function unregisterCommand(store: Store, bot: BotRow, commandId: nu
 }
 
 /** Command.list: the bot's commands, texts in the bot's language (fallback `en`, then the first). */
-export async function listCommands(store: Store, bot: BotRow): Promise<Record<string, unknown>[]> {
+export async function listCommands(store: Store, bot: BareBotRow): Promise<Record<string, unknown>[]> {
   const rows = await store.commands.byBot(bot.id);
   const langs = await store.commands.langs(rows.map((r) => r.id));
   const byCommand = new Map<number, CommandLangRow[]>();
@@ -188,7 +188,7 @@ const botAnswerPrefix = (botId: number) => `Answer from the bot [USER=${botId}][
 export async function answerCommand(
   store: Store,
   emit: Emit,
-  bot: BotRow,
+  bot: BareBotRow,
   input: AnswerInput,
   opts: { failed?: () => ApiError; errors?: ContentErrors } = {},
 ): Promise<number | null> {
@@ -287,7 +287,7 @@ export interface RegisterV1CommandInput {
  * unchanged; a command that cannot be stored (empty after the leading `/`, or longer than the
  * 255-character column) is WRONG_REQUEST "Command can't be created". The same row as a v2 command.
  */
-export async function registerV1Command(store: Store, bot: BotRow, input: RegisterV1CommandInput): Promise<CommandRow> {
+export async function registerV1Command(store: Store, bot: BareBotRow, input: RegisterV1CommandInput): Promise<CommandRow> {
   const command = commandName(input.command);
   const existing = command ? await store.commands.byText(bot.id, command) : undefined;
   if (existing) return existing;

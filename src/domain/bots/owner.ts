@@ -1,4 +1,4 @@
-import type { BotRow } from '../../store/repos/bots.js';
+import type { BareBotRow, BotRow } from '../../store/repos/bots.js';
 import type { Store } from '../../store/store.js';
 import type { AuthContext } from '../auth.js';
 import { ApiError, Errors } from '../errors.js';
@@ -39,11 +39,11 @@ export function ownerHash(key: string): string {
 }
 
 /** `botId`/`BOT_ID` → the caller's own bot, with BOT_ID_REQUIRED / BOT_NOT_FOUND / BOT_OWNERSHIP_ERROR. */
-export async function requireOwnedBot(store: Store, key: string, params: Record<string, unknown>): Promise<BotRow> {
+export async function requireOwnedBot(store: Store, key: string, params: Record<string, unknown>): Promise<BareBotRow> {
   const raw = params.botId ?? params.BOT_ID;
   const id = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) : 0;
   if (!id) throw BotErrors.idRequired();
-  const bot = await store.bots.byId(id);
+  const bot = await store.bots.bareById(id);
   if (!bot) throw BotErrors.notFound();
   if (bot.owner_hash !== ownerHash(key)) throw BotErrors.ownership();
   return bot;

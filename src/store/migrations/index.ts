@@ -8,6 +8,7 @@ import * as m006 from './006_reactions_reads.js';
 import * as m008 from './008_files.js';
 import * as m009 from './009_event_feed.js';
 import * as m010 from './010_web_sessions.js';
+import * as m011 from './011_bot_counters.js';
 
 // Migrations are listed in code (not read from a folder) so that the compiled package and
 // the test runner see the same set, whatever the working directory.
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '008_files': m008,
   '009_event_feed': m009,
   '010_web_sessions': m010,
+  '011_bot_counters': m011,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,31 +1,57 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import { compiled } from '../compiled.js';
 import type { Db } from '../db.js';
-import type { BotTable } from '../schema.js';
+import type { BotCounterTable, BotTable } from '../schema.js';
 
-export type BotRow = Selectable<BotTable>;
+type Counters = Omit<Selectable<BotCounterTable>, 'bot_id'>;
+/** A bot without its counters: what ownership checks and event routing need. */
+export type BareBotRow = Selectable<BotTable>;
+/** A bot with its counters (kept in bot_counters since 011, shown in the Bot object). */
+export type BotRow = BareBotRow & Counters;
+
+const COUNTERS = ['count_message', 'count_command', 'count_chat', 'count_user'] as const;
+type Counter = (typeof COUNTERS)[number];
+const NO_COUNTS: Counters = { count_message: 0, count_command: 0, count_chat: 0, count_user: 0 };
 
 const byIdQ = compiled((db, id: number) => db.selectFrom('bots').selectAll().where('id', '=', id));
+const countersQ = compiled((db, id: number) => db.selectFrom('bot_counters').select(COUNTERS).where('bot_id', '=', id));
 const FEW_IDS = 16;
-type Counter = 'count_message' | 'count_command' | 'count_chat' | 'count_user';
+
 const bumpQ = new Map<Counter, ReturnType<typeof bumpQuery>>();
 const bumpQuery = (column: Counter) =>
-  compiled((db, by: number, id: number) =>
+  compiled((db, id: number, by: number) =>
     db
-      .updateTable('bots')
-      .set((eb) => ({ [column]: eb(column, '+', by) }))
-      .where('id', '=', id),
+      .insertInto('bot_counters')
+      .values({ bot_id: id, [column]: by })
+      .onConflict((oc) => oc.column('bot_id').doUpdateSet((eb) => ({ [column]: eb(`bot_counters.${column}`, '+', eb.ref(`excluded.${column}`)) }))),
   );
+
+/** Bots with their counters in one query (lists; single bots are read as two kept reads, see byId). */
+const withCounters = (db: Db) =>
+  db
+    .selectFrom('bots')
+    .leftJoin('bot_counters', 'bot_counters.bot_id', 'bots.id')
+    .selectAll('bots')
+    .select((eb) => COUNTERS.map((c) => eb.fn.coalesce(`bot_counters.${c}`, eb.lit(0)).as(c)));
 
 export class BotRepo {
   constructor(private readonly db: Db) {}
 
-  byId(id: number): Promise<BotRow | undefined> {
-    return byIdQ.first(this.db, id) as Promise<BotRow | undefined>;
+  /** The bot row alone: it rarely changes and stays in the read cache (counters change with every bot message). */
+  bareById(id: number): Promise<BareBotRow | undefined> {
+    return byIdQ.first(this.db, id) as Promise<BareBotRow | undefined>;
+  }
+
+  /** The bot row and its counters, read apart (see bareById). */
+  async byId(id: number): Promise<BotRow | undefined> {
+    const bot = await this.bareById(id);
+    if (!bot) return undefined;
+    const counts = (await countersQ.first(this.db, id)) as Counters | undefined;
+    return { ...bot, ...(counts ?? NO_COUNTS) };
   }
 
   byCode(code: string): Promise<BotRow | undefined> {
-    return this.db.selectFrom('bots').selectAll().where('code', '=', code).executeTakeFirst();
+    return withCounters(this.db).where('bots.code', '=', code).executeTakeFirst() as Promise<BotRow | undefined>;
   }
 
   /**
@@ -33,7 +59,7 @@ export class BotRepo {
    * one kept lookup each (read-cache.ts) costs far less than an IN list built and run every time.
    */
   async byIds(ids: number[]): Promise<BotRow[]> {
-    if (ids.length > FEW_IDS) return this.db.selectFrom('bots').selectAll().where('id', 'in', ids).orderBy('id').execute();
+    if (ids.length > FEW_IDS) return withCounters(this.db).where('bots.id', 'in', ids).orderBy('bots.id').execute() as Promise<BotRow[]>;
     const rows: BotRow[] = [];
     for (const id of [...new Set(ids)].sort((a, b) => a - b)) {
       const row = await this.byId(id);
@@ -43,9 +69,9 @@ export class BotRepo {
   }
 
   byOwner(ownerHash: string, type?: string): Promise<BotRow[]> {
-    let q = this.db.selectFrom('bots').selectAll().where('owner_hash', '=', ownerHash);
-    if (type) q = q.where('type', '=', type);
-    return q.orderBy('id').execute();
+    let q = withCounters(this.db).where('bots.owner_hash', '=', ownerHash);
+    if (type) q = q.where('bots.type', '=', type);
+    return q.orderBy('bots.id').execute() as Promise<BotRow[]>;
   }
 
   async countByOwner(ownerHash: string): Promise<number> {
@@ -58,7 +84,7 @@ export class BotRepo {
   }
 
   all(): Promise<BotRow[]> {
-    return this.db.selectFrom('bots').selectAll().orderBy('id').execute();
+    return withCounters(this.db).orderBy('bots.id').execute() as Promise<BotRow[]>;
   }
 
   async insert(row: Insertable<BotTable>): Promise<void> {
@@ -72,7 +98,7 @@ export class BotRepo {
   async bump(id: number, column: Counter, by = 1): Promise<void> {
     let q = bumpQ.get(column);
     if (!q) bumpQ.set(column, (q = bumpQuery(column)));
-    await q.run(this.db, by, id);
+    await q.run(this.db, id, by);
   }
 
   async delete(id: number): Promise<void> {
