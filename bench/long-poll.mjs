@@ -34,10 +34,10 @@ function poll(url, body, agent) {
  * `waits` polls spread over `botCount` fetch bots; then one message to each of the first `probe` bots,
  * one bot at a time, and the latency of every poll of that bot. Returns figures for the bench table.
  */
-export async function longPoll(tmp, { waits = 5000, botCount = 100, probe = 100, waitSeconds = 30, cpuProf } = {}) {
+export async function longPoll(tmp, { waits = 5000, botCount = 100, probe = 100, waitSeconds = 30, cpuProf, bin } = {}) {
   const BOTS = botCount;
   const data = path.join(tmp, `long-poll-${botCount}.sqlite`);
-  const server = await startServer(data, { cpuProf });
+  const server = await startServer(data, { cpuProf, bin });
   const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
   try {
     const hook = server.hook;

@@ -33,6 +33,7 @@ export async function openSqlite(file: string): Promise<OpenedDb> {
   const db = new Kysely<Database>({ dialect });
   await migrate(db);
   const driver = dialect.driver!;
+  driver.enableReadCache();
   setDirectExecutor(db, (query) => driver.executeDirect(query));
   setTransactionExecutors(db, () => driver.transactionExecutor());
   let checkpointer: Checkpointer | undefined;

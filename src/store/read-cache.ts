@@ -24,8 +24,11 @@ const NEVER_CACHED = new Set(['messages', 'message_reactions', 'files', 'event_q
 /** How often commits of other connections are looked for (the longest a read may miss one). */
 const OTHERS_CHECK_MS = 10;
 
-/** Entries kept at most; past that the cache starts again (entries of old versions are not swept one by one). */
-const MAX_ENTRIES = 20_000;
+/**
+ * Entries kept at most; past that the cache starts again. Entries of old versions are dropped when
+ * next looked up, else only then: a burst of registrations leaves one per code looked up (~1–2 KB each).
+ */
+const MAX_ENTRIES = 5_000;
 
 const WRITE_TARGET = /^\s*(?:insert(?:\s+or\s+\w+)?\s+into|replace\s+into|update(?:\s+or\s+\w+)?|delete\s+from)\s+"?([A-Za-z_]\w*)"?/i;
 const READ_SOURCE = /\b(?:from|join)\s+"?([A-Za-z_]\w*)"?/gi;
@@ -61,31 +64,33 @@ export class ReadCache {
   private writtenInGroup = new Set<string>();
   private dataVersion: number;
   private checkedAt = -Infinity;
-  /** DDL ran since the tables were learnt (migrations run dozens of statements: learnt again once, when next needed). */
+  /** DDL ran since the tables were learnt: learnt again once, when next needed. */
   private schemaStale = true;
+  /** Off until the schema is migrated (a fresh database runs a hundred DDL statements first). */
+  private enabled = false;
 
   constructor(private readonly db: BetterSqlite3.Database) {
     this.tables = new Set();
     this.dataVersion = this.readDataVersion();
   }
 
-  /** Tables and foreign keys as they are now. */
+  /** Tables and foreign keys as they are now (one query: tables joined with their foreign-key lists). */
   private learnSchema(): void {
     this.schemaStale = false;
     this.tables.clear();
     this.dependents.clear();
-    const names = (this.db.prepare(`select name from sqlite_master where type = 'table'`).all() as { name: string }[]).map((r) => r.name);
+    const rows = this.db
+      .prepare(`select m.name as name, f."table" as target from sqlite_master m left join pragma_foreign_key_list(m.name) f where m.type = 'table'`)
+      .all() as { name: string; target: string | null }[];
     const referencedBy = new Map<string, Set<string>>();
-    const foreignKeys = this.db.prepare(`select "table" from pragma_foreign_key_list(?)`);
-    for (const name of names) {
+    for (const { name, target } of rows) {
       this.tables.add(name);
-      for (const fk of foreignKeys.all(name) as { table: string }[]) {
-        let set = referencedBy.get(fk.table);
-        if (!set) referencedBy.set(fk.table, (set = new Set()));
-        set.add(name);
-      }
+      if (!target) continue;
+      let set = referencedBy.get(target);
+      if (!set) referencedBy.set(target, (set = new Set()));
+      set.add(name);
     }
-    for (const name of names) {
+    for (const name of this.tables) {
       const closure = new Set<string>([name]);
       const stack = [name];
       while (stack.length) for (const t of referencedBy.get(stack.pop()!) ?? []) if (!closure.has(t) && closure.add(t)) stack.push(t);
@@ -157,18 +162,29 @@ export class ReadCache {
    * caller must see committed rows only (a read outside transactions), else 0.
    */
   get(sql: string, key: string, openGroup: number): unknown[] | undefined {
+    if (!this.enabled) return undefined;
     const s = this.statement(sql, true);
     if (!s.reads) return undefined;
     this.checkOthers();
     const e = this.entries.get(key);
-    if (!e || e.epoch !== this.epoch) return undefined;
+    if (!e) return undefined;
+    if (e.epoch !== this.epoch) {
+      this.entries.delete(key);
+      return undefined;
+    }
     if (openGroup && e.group === openGroup) return undefined;
-    for (let i = 0; i < s.reads.length; i++) if ((this.versions.get(s.reads[i]) ?? 0) !== e.versions[i]) return undefined;
+    for (let i = 0; i < s.reads.length; i++) {
+      if ((this.versions.get(s.reads[i]) ?? 0) !== e.versions[i]) {
+        this.entries.delete(key);
+        return undefined;
+      }
+    }
     return e.rows;
   }
 
   /** Keeps the rows of a read just run on the writer connection; `group`: the open group commit, 0 if none. */
   put(sql: string, key: string, rows: unknown[], group: number): void {
+    if (!this.enabled) return;
     const s = this.statement(sql, true);
     if (!s.reads) return;
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
@@ -178,6 +194,7 @@ export class ReadCache {
 
   /** A statement is about to run on the writer connection: a write moves the versions of what it changes. */
   beforeRun(sql: string, readonly: boolean): void {
+    if (!this.enabled) return;
     const s = this.statement(sql, readonly);
     if (s.unknownWrite) return this.schemaMayHaveChanged();
     if (!s.writes) return;
@@ -186,6 +203,13 @@ export class ReadCache {
       this.writtenInTx.add(t);
       this.writtenInGroup.add(t);
     }
+  }
+
+  /** The schema is in place (after migrations): reads may be kept from now on. */
+  enable(): void {
+    this.schemaMayHaveChanged();
+    this.dataVersion = this.readDataVersion();
+    this.enabled = true;
   }
 
   /** exec(), a migration, a PRAGMA, an unknown write: forget everything, including what is known of the schema. */

@@ -189,6 +189,11 @@ export class SingleConnectionDriver implements Driver {
     }
   }
 
+  /** Reads may be kept from now on (called once the schema is migrated; see ReadCache). */
+  enableReadCache(): void {
+    this.connection.cache?.enable();
+  }
+
   /** Runs compiled queries on the transaction now holding the connection (called first thing inside it). */
   transactionExecutor(): (<R>(query: CompiledQuery) => Promise<QueryResult<R>>) | undefined {
     const lease = this.transactionLease;
