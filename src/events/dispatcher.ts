@@ -18,7 +18,7 @@ export class WebhookDispatcher {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
-  /** Attempt results not yet written: one transaction per event-loop turn writes them all. */
+  /** Attempt results not yet written: one transaction writes them all (see record). */
   private results: { id: number; patch: Updateable<DeliveryTable> }[] = [];
   private written: Promise<void> | null = null;
 

@@ -1,14 +1,5 @@
 import { type Compilable, CompiledQuery, type Kysely, type QueryResult } from 'kysely';
 
-/**
- * A hot query written with Kysely, built and compiled once and then run with new parameter values:
- * on SQLite, building and compiling a Kysely query costs more than executing it. The SQL is kept per
- * dialect (the adapter of the Kysely instance, shared by its transactions), so another dialect gets its own.
- *
- * `build(db, ...args)` must use its `args` only as values (never as names or to choose the shape of
- * the query), each as one parameter, in order. That is checked once per dialect by building the query
- * with stand-in values; a query that does not pass is simply built again on every call.
- */
 /** Runs a compiled query on a Kysely instance's connection without Kysely's executor (set by the SQLite store). */
 export type DirectExecutor = <R>(query: CompiledQuery) => Promise<QueryResult<R>>;
 
@@ -23,10 +14,15 @@ export function setDirectExecutor(db: Kysely<any>, run: DirectExecutor): void {
   directExecutors.set(db, run);
 }
 
-export function directExecutor(db: Kysely<any>): DirectExecutor | undefined {
-  return directExecutors.get(db);
-}
-
+/**
+ * A hot query written with Kysely, built and compiled once and then run with new parameter values:
+ * on SQLite, building and compiling a Kysely query costs more than executing it. The SQL is kept per
+ * dialect (the adapter of the Kysely instance, shared by its transactions), so another dialect gets its own.
+ *
+ * `build(db, ...args)` must use its `args` only as values (never as names or to choose the shape of
+ * the query), each as one parameter, in order. That is checked once per dialect by building the query
+ * with stand-in values; a query that does not pass is simply built again on every call.
+ */
 export function compiled<A extends unknown[], R>(build: (db: Kysely<any>, ...args: A) => Compilable<R>) {
   const sqlByDialect = new WeakMap<object, string | null>();
 

@@ -1,4 +1,4 @@
-import { type DirectExecutor, directExecutor, setDirectExecutor } from './compiled.js';
+import { type DirectExecutor, setDirectExecutor } from './compiled.js';
 import type { Db } from './db.js';
 import { AppRepo, TokenRepo } from './repos/apps.js';
 import { EventBindingRepo } from './repos/event-bindings.js';
@@ -70,7 +70,7 @@ export class Store {
 
   /** Runs `fn` against a Store bound to one transaction. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
-    const driver = directExecutor(this.db) ? transactionExecutors.get(this.db) : undefined;
+    const driver = transactionExecutors.get(this.db);
     return this.db.transaction().execute((trx) => {
       const direct = driver?.();
       if (direct) setDirectExecutor(trx, direct);
