@@ -394,7 +394,8 @@ describe('web messenger in Chromium', { timeout: 45_000 }, () => {
         const author = i % 3 === 0 ? alice.id : bob.id;
         last = (await tx.messages.insert({ chat_id: chat.id, author_id: author, text: `message ${i}${i % 7 === 0 ? '\nwith a second line' : ''}`, params: '{}', is_system: 0, uuid: '', template_id: null, created_at: isoDate() })).id;
       }
-      await tx.chats.update(chat.id, { last_message_id: last, message_count: 10_000 });
+      const stats = { last_message_id: last, message_count: 10_000 };
+      await tx.db.insertInto('chat_stats').values({ chat_id: chat.id, ...stats }).onConflict((oc) => oc.column('chat_id').doUpdateSet(stats)).execute();
       await tx.chats.setLastRead(chat.id, alice.id, last);
     });
     await page.getByTestId(`recent-${bob.id}`).click();

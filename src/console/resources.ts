@@ -129,13 +129,14 @@ export async function peekQueue(p: Platform, botId: number, limit: number) {
 export async function listChats(p: Platform) {
   const chats = await p.store.db.selectFrom('chats').selectAll().orderBy('id').execute();
   const members = await p.store.db.selectFrom('chat_members').select(['chat_id', 'user_id']).execute();
+  const counts = new Map((await p.store.db.selectFrom('chat_stats').select(['chat_id', 'message_count']).execute()).map((s) => [s.chat_id, s.message_count]));
   return chats.map((c) => ({
     id: c.id,
     type: c.type,
     title: c.title,
     ownerId: c.owner_id,
     members: members.filter((m) => m.chat_id === c.id).map((m) => m.user_id),
-    messageCount: c.message_count,
+    messageCount: counts.get(c.id) ?? 0,
     entityType: c.entity_type || undefined,
     createdAt: c.created_at,
   }));

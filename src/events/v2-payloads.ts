@@ -32,8 +32,11 @@ export async function v2EventData(store: Store, ev: BotEvent): Promise<Record<st
       if (!message) return undefined;
       const data: Record<string, unknown> = {};
       if (ev.command) data.command = ev.command;
+      // A message added in this transaction is its chat's newest, and view marks never pass the last
+      // message (readChat): nobody else can have seen it yet.
+      const viewed = e.kind !== 'message.added' && (await viewedByOthers(store, message.chat_id, [message])).has(message.id);
       Object.assign(data, {
-        message: messageView(message, { viewedByOthers: (await viewedByOthers(store, message.chat_id, [message])).has(message.id) }),
+        message: messageView(message, { viewedByOthers: viewed }),
         chat: chatObj,
         user: await userOf(e.kind === 'command.pressed' ? e.userId : message.author_id),
         language,

@@ -1,5 +1,5 @@
 import { colorHex } from '../domain/messenger/colors.js';
-import type { ChatRow, MemberRow } from '../store/repos/chats.js';
+import type { ChatRow, ChatWithStats, MemberRow, MemberWithReads } from '../store/repos/chats.js';
 
 const TYPE_NAMES: Record<string, string> = { P: 'private', C: 'chat', O: 'open' };
 
@@ -21,9 +21,16 @@ export interface ChatViewOptions {
   unreadId?: number | null;
 }
 
+/** A method's Chat object also shows the message stats and the viewer's read position. */
+export interface FullChatViewOptions extends ChatViewOptions {
+  members: MemberWithReads[];
+  inEvent?: false;
+}
+
 /** The v2 Chat object (chat-bots-v2/entities.md#chat). */
-export function chatView(chat: ChatRow, o: ChatViewOptions): Record<string, unknown> {
-  const me = o.members.find((m) => m.user_id === o.viewerId);
+export function chatView(chat: ChatRow, o: ChatViewOptions & { inEvent: true }): Record<string, unknown>;
+export function chatView(chat: ChatWithStats, o: FullChatViewOptions): Record<string, unknown>;
+export function chatView(chat: ChatRow | ChatWithStats, o: ChatViewOptions): Record<string, unknown> {
   const view: Record<string, unknown> = {
     id: chat.id,
     dialogId: dialogIdOf(chat, o.members, o.viewerId),
@@ -51,16 +58,18 @@ export function chatView(chat: ChatRow, o: ChatViewOptions): Record<string, unkn
     backgroundId: chat.background_id,
   };
   if (o.inEvent) return view;
+  const full = chat as ChatWithStats;
+  const me = (o as FullChatViewOptions).members.find((m) => m.user_id === o.viewerId);
   Object.assign(view, {
     // Chat::getRole: a reader without a relation (an open chat) is a guest.
     role: !me ? 'guest' : me.user_id === (chat.owner_id || chat.author_id) ? 'owner' : me.role === 'owner' ? 'manager' : me.role,
     muteList: [],
     dateCreate: chat.created_at,
-    lastMessageId: chat.last_message_id,
+    lastMessageId: full.last_message_id,
     // Chat::getLastId: a reader without a relation (an open chat's guest) is at the last message.
-    lastId: me ? me.last_read_id : chat.last_message_id,
+    lastId: me ? me.last_read_id : full.last_message_id,
     managerList: o.members.filter((m) => m.role === 'owner' || m.role === 'manager').map((m) => m.user_id),
-    messageCount: chat.message_count,
+    messageCount: full.message_count,
     userCounter: o.members.length,
     unreadId: o.unreadId ?? null,
     lastMessageViews: '',
@@ -98,8 +107,8 @@ export function entityLink(chat: Pick<ChatRow, 'entity_type' | 'entity_id'>, vie
 }
 
 export interface ImDialogInput {
-  chat: ChatRow;
-  members: MemberRow[];
+  chat: ChatWithStats;
+  members: MemberWithReads[];
   viewerId: number;
   /** The DIALOG_ID as the caller passed it. */
   dialogId: string;

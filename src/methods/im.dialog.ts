@@ -17,8 +17,8 @@ import { defineIm, dialogIdEmpty, imError, imParams, intval, isChatId, isDialogI
 export async function dialogView(ctx: MethodContext, dialogId: unknown): Promise<Record<string, unknown>> {
   const userId = ctx.auth.userId;
   return withEvents(ctx.platform, async (tx, emit) => {
-    const chat = await readableDialog(tx, emit, userId, dialogId);
-    const members = await tx.chats.members(chat.id);
+    const chat = await tx.chats.withStats(await readableDialog(tx, emit, userId, dialogId));
+    const members = await tx.chats.membersWithReads(chat.id);
     const names = new Map<number, string>();
     const active = new Set<number>();
     for (const m of members) {
@@ -80,7 +80,7 @@ export const imDialogMessagesGet = defineIm({
       }
       let limit = isset(p.LIMIT) ? Math.min(intval(p.LIMIT), MAX_LIMIT) : DEFAULT_LIMIT;
       if (limit <= 0) limit = DEFAULT_LIMIT;
-      const me = await tx.chats.member(chat.id, userId);
+      const me = await tx.chats.memberWithReads(chat.id, userId);
       const startId = me?.start_id ?? 0;
       let messages: MessageRow[];
       if (firstId !== undefined) {

@@ -29,10 +29,11 @@ function dateParam(v: unknown): number | undefined {
  */
 async function recentItems(store: Store, userId: number, f: RecentFilter): Promise<Record<string, unknown>[]> {
   const items: { at: number; item: Record<string, unknown> }[] = [];
-  for (const chat of await store.chats.chatsOf(userId)) {
-    const isChat = chat.type !== 'P';
+  for (const bare of await store.chats.chatsOf(userId)) {
+    const isChat = bare.type !== 'P';
     if ((isChat && f.skipChat) || (!isChat && f.skipDialog)) continue;
-    const members = await store.chats.members(chat.id);
+    const chat = await store.chats.withStats(bare);
+    const members = await store.chats.membersWithReads(chat.id);
     const me = members.find((m) => m.user_id === userId);
     if (!me) continue;
     const start = me.start_id;

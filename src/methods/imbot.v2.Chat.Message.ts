@@ -214,7 +214,7 @@ export const chatMessageGetContext = defineV2({
     const before = await store.messages.visible(message.chat_id, { startId, beforeId: message.id, limit: range });
     const after = await store.messages.visible(message.chat_id, { startId, afterId: message.id, limit: range });
     const rows = [...before, message, ...after].sort((a, b) => a.id - b.id);
-    const lastInChat = (await store.chats.byId(message.chat_id))?.last_message_id ?? 0;
+    const lastInChat = (await store.chats.stats(message.chat_id)).last_message_id ?? 0;
     const lastSelected = rows[rows.length - 1]?.id ?? 0;
     return {
       ...(await messagesAndAuthors(store, message.chat_id, rows)),

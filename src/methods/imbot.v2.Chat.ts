@@ -102,7 +102,7 @@ function avatarField(f: Params): Avatar | '' | undefined {
 /** The Chat object as the bot sees it (with the per-user and method-only fields, its first unread message too). */
 async function chatObject(store: Store, chat: ChatRow, botId: number, isNew = false) {
   const { unreadId } = await readState(store, chat.id, botId);
-  return chatView(chat, { viewerId: botId, members: await store.chats.members(chat.id), isNew, unreadId });
+  return chatView(await store.chats.withStats(chat), { viewerId: botId, members: await store.chats.membersWithReads(chat.id), isNew, unreadId });
 }
 
 export const chatAdd = defineV2({

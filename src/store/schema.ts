@@ -145,19 +145,37 @@ export interface ChatTable {
   /** 'min:max' user ids for private chats, so each pair has one chat. */
   private_key: string | null;
   author_id: Generated<number>;
+  created_at: string;
+}
+
+/**
+ * What every message changes about its chat (012): apart from `chats`, so that the chat row, read by
+ * every send, stays in the read cache (store/read-cache.ts).
+ */
+export interface ChatStatsTable {
+  chat_id: number;
   last_message_id: number | null;
   message_count: Generated<number>;
-  created_at: string;
 }
 
 export interface ChatMemberTable {
   chat_id: number;
   user_id: number;
   role: Generated<string>;
-  last_read_id: Generated<number>;
   /** First message id the member may see (0: the whole history). */
   start_id: Generated<number>;
   joined_at: string;
+}
+
+/**
+ * A member's read position (b_im_relation.LAST_ID) and view mark (012, from chat_members): the sender's
+ * position moves with every message, and on `chat_members` that write kept the member rows every send
+ * reads out of the read cache. No row: nothing read yet (both 0).
+ */
+export interface MemberReadTable {
+  chat_id: number;
+  user_id: number;
+  last_read_id: Generated<number>;
   /** Highest message id the member has been shown (views survive im.dialog.unread) (006). */
   viewed_id: Generated<number>;
 }
@@ -334,7 +352,9 @@ export interface Database {
   bots: BotTable;
   bot_counters: BotCounterTable;
   chats: ChatTable;
+  chat_stats: ChatStatsTable;
   chat_members: ChatMemberTable;
+  member_reads: MemberReadTable;
   messages: MessageTable;
   message_reactions: MessageReactionTable;
   files: FileTable;

@@ -40,10 +40,14 @@ export class Store {
   readonly chatApps: ChatAppRepo;
   readonly webSessions: WebSessionRepo;
 
-  constructor(readonly db: Db) {
+  /** `inTransaction`: bound to one transaction (repos may remember what it wrote). */
+  constructor(
+    readonly db: Db,
+    inTransaction = false,
+  ) {
     this.bots = new BotRepo(db);
     this.chats = new ChatRepo(db);
-    this.messages = new MessageRepo(db);
+    this.messages = new MessageRepo(db, inTransaction);
     this.reactions = new ReactionRepo(db);
     this.reads = new ReadRepo(db);
     this.files = new FileRepo(db);
@@ -74,7 +78,7 @@ export class Store {
     return this.db.transaction().execute((trx) => {
       const direct = driver?.();
       if (direct) setDirectExecutor(trx, direct);
-      return fn(new Store(trx));
+      return fn(new Store(trx, true));
     });
   }
 }

@@ -124,8 +124,8 @@ export async function addMembers(
 ): Promise<number[]> {
   const added: number[] = [];
   const now = isoDate();
-  const chat = opts.hideHistory ? await store.chats.byId(chatId) : undefined;
-  const startId = chat?.last_message_id ? chat.last_message_id + 1 : 0;
+  const last = opts.hideHistory ? (await store.chats.stats(chatId)).last_message_id : null;
+  const startId = last ? last + 1 : 0;
   for (const id of [...new Set(userIds)]) {
     if (!(await store.users.byId(id))) throw Chats.userNotFound();
     if (await store.chats.member(chatId, id)) continue;

@@ -49,7 +49,7 @@ async function unreadIds(store: Store, chatId: number, userId: number, lastReadI
 export async function readChat(store: Store, emit: Emit, chat: ChatRow, userId: number, upToId?: number): Promise<ReadOutcome | undefined> {
   const me = (await store.reads.marks(chat.id)).find((m) => m.userId === userId);
   if (!me) return undefined;
-  const last = (await store.chats.byId(chat.id))?.last_message_id ?? 0;
+  const last = (await store.chats.stats(chat.id)).last_message_id ?? 0;
   const target = Math.min(upToId ?? last, last);
   const firstSeen = (await store.messages.unread(chat.id, userId, Math.max(me.viewedId, me.startId - 1))).filter((m) => m.id <= target);
   const lastId = Math.max(me.lastReadId, target);
@@ -66,7 +66,7 @@ export async function readChat(store: Store, emit: Emit, chat: ChatRow, userId: 
  * position goes back to the message before it; views are kept. False when the user is not a member.
  */
 export async function unreadChat(store: Store, emit: Emit, chat: ChatRow, userId: number, fromId: number): Promise<boolean> {
-  const me = await store.chats.member(chat.id, userId);
+  const me = await store.chats.memberWithReads(chat.id, userId);
   if (!me) return false;
   const before = (await store.messages.history(chat.id, { beforeId: fromId, limit: 1 }))[0]?.id ?? 0;
   if (before < me.last_read_id) {

@@ -1,32 +1,61 @@
 import { type Insertable, type Selectable, sql, type Updateable } from 'kysely';
 import { compiled } from '../compiled.js';
 import type { Db } from '../db.js';
-import type { ChatMemberTable, ChatTable } from '../schema.js';
+import type { ChatMemberTable, ChatStatsTable, ChatTable, MemberReadTable } from '../schema.js';
 
+/** A chat as it rarely changes (kept in the read cache); its message stats are read apart (ChatStats). */
 export type ChatRow = Selectable<ChatTable>;
+/** A membership; the member's read position is read apart (MemberReads). */
 export type MemberRow = Selectable<ChatMemberTable>;
+export type ChatStats = Omit<Selectable<ChatStatsTable>, 'chat_id'>;
+export type MemberReads = Omit<Selectable<MemberReadTable>, 'chat_id' | 'user_id'>;
+/** What the chat objects show: the chat with its last message and count. */
+export type ChatWithStats = ChatRow & ChatStats;
+export type MemberWithReads = MemberRow & MemberReads;
+
+const NO_STATS: ChatStats = { last_message_id: null, message_count: 0 };
+const NOTHING_READ: MemberReads = { last_read_id: 0, viewed_id: 0 };
 
 const byIdQ = compiled((db, id: number) => db.selectFrom('chats').selectAll().where('id', '=', id));
 const byPrivateKeyQ = compiled((db, key: string) => db.selectFrom('chats').selectAll().where('private_key', '=', key));
+const statsQ = compiled((db, chatId: number) => db.selectFrom('chat_stats').select(['last_message_id', 'message_count']).where('chat_id', '=', chatId));
 const membersQ = compiled((db, chatId: number) =>
   db.selectFrom('chat_members').selectAll().where('chat_id', '=', chatId).orderBy('joined_at').orderBy('user_id'),
 );
 const memberQ = compiled((db, chatId: number, userId: number) =>
   db.selectFrom('chat_members').selectAll().where('chat_id', '=', chatId).where('user_id', '=', userId),
 );
-const noteMessageQ = compiled((db, messageId: number, chatId: number) =>
-  db
-    .updateTable('chats')
-    .set((eb) => ({ last_message_id: messageId, message_count: eb('message_count', '+', sql.lit(1)) }))
-    .where('id', '=', chatId),
+const readsQ = compiled((db, chatId: number) =>
+  db.selectFrom('member_reads').select(['user_id', 'last_read_id', 'viewed_id']).where('chat_id', '=', chatId),
 );
-const setLastReadQ = compiled((db, messageId: number, chatId: number, userId: number, below: number) =>
+const memberReadQ = compiled((db, chatId: number, userId: number) =>
+  db.selectFrom('member_reads').select(['last_read_id', 'viewed_id']).where('chat_id', '=', chatId).where('user_id', '=', userId),
+);
+const noteMessageQ = compiled((db, chatId: number, messageId: number) =>
   db
-    .updateTable('chat_members')
-    .set({ last_read_id: messageId })
-    .where('chat_id', '=', chatId)
-    .where('user_id', '=', userId)
-    .where('last_read_id', '<', below),
+    .insertInto('chat_stats')
+    .values({ chat_id: chatId, last_message_id: messageId, message_count: 1 })
+    .onConflict((oc) =>
+      oc.column('chat_id').doUpdateSet((eb) => ({
+        last_message_id: eb.ref('excluded.last_message_id'),
+        message_count: eb('chat_stats.message_count', '+', sql.lit(1)),
+      })),
+    ),
+);
+// Members only (the old UPDATE of chat_members touched no row for an author outside the chat).
+const setLastReadQ = compiled((db, messageId: number, chatId: number, userId: number) =>
+  db
+    .insertInto('member_reads')
+    .columns(['chat_id', 'user_id', 'last_read_id'])
+    .expression(
+      db.selectFrom('chat_members').select(['chat_id', 'user_id', sql.val(messageId).as('last_read_id')]).where('chat_id', '=', chatId).where('user_id', '=', userId),
+    )
+    .onConflict((oc) =>
+      oc
+        .columns(['chat_id', 'user_id'])
+        .doUpdateSet((eb) => ({ last_read_id: eb.ref('excluded.last_read_id') }))
+        .where((eb) => eb('member_reads.last_read_id', '<', eb.ref('excluded.last_read_id'))),
+    ),
 );
 
 export class ChatRepo {
@@ -60,7 +89,16 @@ export class ChatRepo {
   }
 
   async noteMessage(chatId: number, messageId: number): Promise<void> {
-    await noteMessageQ.run(this.db, messageId, chatId);
+    await noteMessageQ.run(this.db, chatId, messageId);
+  }
+
+  async stats(chatId: number): Promise<ChatStats> {
+    return ((await statsQ.first(this.db, chatId)) as ChatStats | undefined) ?? NO_STATS;
+  }
+
+  /** The chat with its stats (a second, narrow read: the chat row itself stays kept). */
+  async withStats(chat: ChatRow): Promise<ChatWithStats> {
+    return { ...chat, ...(await this.stats(chat.id)) };
   }
 
   members(chatId: number): Promise<MemberRow[]> {
@@ -69,6 +107,23 @@ export class ChatRepo {
 
   member(chatId: number, userId: number): Promise<MemberRow | undefined> {
     return memberQ.first(this.db, chatId, userId) as Promise<MemberRow | undefined>;
+  }
+
+  /** Members with their read positions, in membership order. */
+  async membersWithReads(chatId: number): Promise<MemberWithReads[]> {
+    const members = await this.members(chatId);
+    const reads = new Map<number, MemberReads>();
+    for (const r of (await readsQ.all(this.db, chatId)) as (MemberReads & { user_id: number })[]) reads.set(r.user_id, r);
+    return members.map((m) => {
+      const r = reads.get(m.user_id);
+      return { ...m, last_read_id: r?.last_read_id ?? 0, viewed_id: r?.viewed_id ?? 0 };
+    });
+  }
+
+  async memberWithReads(chatId: number, userId: number): Promise<MemberWithReads | undefined> {
+    const member = await this.member(chatId, userId);
+    if (!member) return undefined;
+    return { ...member, ...(((await memberReadQ.first(this.db, chatId, userId)) as MemberReads | undefined) ?? NOTHING_READ) };
   }
 
   chatsOf(userId: number): Promise<ChatRow[]> {
@@ -89,9 +144,9 @@ export class ChatRepo {
     await this.db.updateTable('chat_members').set({ role }).where('chat_id', '=', chatId).where('user_id', '=', userId).execute();
   }
 
+  /** Moves a member's read position forward to their own message (sending reads the chat). */
   async setLastRead(chatId: number, userId: number, messageId: number): Promise<void> {
-    // The same id twice: a query's arguments are its parameters, each used once.
-    await setLastReadQ.run(this.db, messageId, chatId, userId, messageId);
+    await setLastReadQ.run(this.db, messageId, chatId, userId);
   }
 
   async removeMember(chatId: number, userId: number): Promise<void> {

@@ -17,10 +17,24 @@ const insertQ = compiled(
 const INSERT_COLUMNS = ['chat_id', 'author_id', 'text', 'params', 'is_system', 'uuid', 'template_id', 'created_at'] as const;
 
 export class MessageRepo {
-  constructor(private readonly db: Db) {}
+  /**
+   * In a transaction: the rows it inserted, as RETURNING gave them. The event routing and payloads read
+   * a new message back right after addMessage wrote it; every change to a message goes through this repo,
+   * which forgets the row.
+   */
+  private readonly written?: Map<number, MessageRow>;
 
-  byId(id: number): Promise<MessageRow | undefined> {
-    return byIdQ.first(this.db, id) as Promise<MessageRow | undefined>;
+  constructor(
+    private readonly db: Db,
+    inTransaction = false,
+  ) {
+    if (inTransaction) this.written = new Map();
+  }
+
+  async byId(id: number): Promise<MessageRow | undefined> {
+    const known = this.written?.get(id);
+    if (known) return { ...known };
+    return (await byIdQ.first(this.db, id)) as MessageRow | undefined;
   }
 
   byTemplate(authorId: number, templateId: string): Promise<MessageRow | undefined> {
@@ -35,18 +49,25 @@ export class MessageRepo {
   async insert(row: Insertable<MessageTable>): Promise<MessageRow> {
     const r = row as Record<string, unknown>;
     if (Object.keys(r).length === INSERT_COLUMNS.length && INSERT_COLUMNS.every((c) => r[c] !== undefined)) {
-      const inserted = await insertQ.first(this.db, r.chat_id, r.author_id, r.text, r.params, r.is_system, r.uuid, r.template_id, r.created_at);
+      const inserted = (await insertQ.first(this.db, r.chat_id, r.author_id, r.text, r.params, r.is_system, r.uuid, r.template_id, r.created_at)) as
+        | MessageRow
+        | undefined;
       if (!inserted) throw new Error('message insert returned no row');
-      return inserted as MessageRow;
+      this.written?.set(inserted.id, { ...inserted });
+      return inserted;
     }
-    return this.db.insertInto('messages').values(row).returningAll().executeTakeFirstOrThrow();
+    const inserted = await this.db.insertInto('messages').values(row).returningAll().executeTakeFirstOrThrow();
+    this.written?.set(inserted.id, { ...inserted });
+    return inserted;
   }
 
   async update(id: number, patch: Updateable<MessageTable>): Promise<void> {
+    this.written?.delete(id);
     await this.db.updateTable('messages').set(patch).where('id', '=', id).execute();
   }
 
   async delete(id: number): Promise<void> {
+    this.written?.delete(id);
     await this.db.deleteFrom('messages').where('id', '=', id).execute();
   }
 

@@ -16,8 +16,9 @@ const greatest = (a: RawBuilder<unknown>, b: RawBuilder<unknown>) =>
   sql<number>`case when ${a} > ${b} then ${a} else ${b} end`;
 
 const marksQ = compiled((db, chatId: number) =>
-  db.selectFrom('chat_members').select(['user_id', 'last_read_id', 'viewed_id', 'start_id']).where('chat_id', '=', chatId),
+  db.selectFrom('member_reads').select(['user_id', 'last_read_id', 'viewed_id']).where('chat_id', '=', chatId),
 );
+const startsQ = compiled((db, chatId: number) => db.selectFrom('chat_members').select(['user_id', 'start_id']).where('chat_id', '=', chatId));
 
 /**
  * Read positions of chat members (b_im_relation.LAST_ID) and their view marks. Sending a message
@@ -26,33 +27,44 @@ const marksQ = compiled((db, chatId: number) =>
 export class ReadRepo {
   constructor(private readonly db: Db) {}
 
+  /** One per member (a member without a member_reads row has read nothing). */
   async marks(chatId: number): Promise<ReadMark[]> {
-    const rows = await marksQ.all(this.db, chatId);
-    return rows.map((r) => ({
-      userId: r.user_id,
-      lastReadId: r.last_read_id,
-      viewedId: Math.max(r.viewed_id, r.last_read_id),
-      startId: r.start_id,
-    }));
+    const reads = new Map<number, { last_read_id: number; viewed_id: number }>();
+    for (const r of await marksQ.all(this.db, chatId)) reads.set(r.user_id, r);
+    return (await startsQ.all(this.db, chatId)).map((m) => {
+      const r = reads.get(m.user_id);
+      const lastReadId = r?.last_read_id ?? 0;
+      return { userId: m.user_id, lastReadId, viewedId: Math.max(r?.viewed_id ?? 0, lastReadId), startId: m.start_id };
+    });
   }
 
   /** Moves the read position (and the view mark) forward to `messageId`; never back. */
   async readTo(chatId: number, userId: number, messageId: number): Promise<void> {
+    // Members only: the row refers to the membership.
     await this.db
-      .updateTable('chat_members')
-      .set({
-        last_read_id: greatest(sql.ref('last_read_id'), sql.val(messageId)),
-        viewed_id: greatest(greatest(sql.ref('viewed_id'), sql.ref('last_read_id')), sql.val(messageId)),
-      })
-      .where('chat_id', '=', chatId)
-      .where('user_id', '=', userId)
+      .insertInto('member_reads')
+      .columns(['chat_id', 'user_id', 'last_read_id', 'viewed_id'])
+      .expression(
+        this.db
+          .selectFrom('chat_members')
+          .select(['chat_id', 'user_id', sql.val(messageId).as('last_read_id'), sql.val(messageId).as('viewed_id')])
+          .where('chat_id', '=', chatId)
+          .where('user_id', '=', userId),
+      )
+      .onConflict((oc) =>
+        oc.columns(['chat_id', 'user_id']).doUpdateSet({
+          last_read_id: greatest(sql.ref('member_reads.last_read_id'), sql.ref('excluded.last_read_id')),
+          viewed_id: greatest(greatest(sql.ref('member_reads.viewed_id'), sql.ref('member_reads.last_read_id')), sql.ref('excluded.viewed_id')),
+        }),
+      )
       .execute();
   }
 
   /** Moves the read position back to `lastReadId` (never forward); what was viewed stays viewed. */
   async unreadFrom(chatId: number, userId: number, lastReadId: number): Promise<void> {
+    // No row: nothing read, nothing to move back.
     await this.db
-      .updateTable('chat_members')
+      .updateTable('member_reads')
       .set({
         viewed_id: greatest(sql.ref('viewed_id'), sql.ref('last_read_id')),
         last_read_id: sql<number>`case when last_read_id > ${lastReadId} then ${lastReadId} else last_read_id end`,
