@@ -14,6 +14,14 @@ export function setDirectExecutor(db: Kysely<any>, run: DirectExecutor): void {
   directExecutors.set(db, run);
 }
 
+/** One check per compiled() query: does it compile once for this dialect (or fall back to building)? */
+const allCompiled: ((db: Kysely<any>) => boolean)[] = [];
+
+/** How many of the compiled() queries loaded so far would be built again on every call on `db`'s dialect. */
+export function compiledFallbacks(db: Kysely<any>): number {
+  return allCompiled.filter((compilesOnce) => !compilesOnce(db)).length;
+}
+
 /**
  * A hot query written with Kysely, built and compiled once and then run with new parameter values:
  * on SQLite, building and compiling a Kysely query costs more than executing it. The SQL is kept per
@@ -25,6 +33,7 @@ export function setDirectExecutor(db: Kysely<any>, run: DirectExecutor): void {
  */
 export function compiled<A extends unknown[], R>(build: (db: Kysely<any>, ...args: A) => Compilable<R>) {
   const sqlByDialect = new WeakMap<object, string | null>();
+  allCompiled.push((db) => sqlFor(db, build.length - 1) !== null);
 
   function sqlFor(db: Kysely<any>, arity: number): string | null {
     const key = db.getExecutor().adapter;

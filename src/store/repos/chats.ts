@@ -34,7 +34,7 @@ const memberReadQ = compiled((db, chatId: number, userId: number) =>
 const noteMessageQ = compiled((db, chatId: number, messageId: number) =>
   db
     .insertInto('chat_stats')
-    .values({ chat_id: chatId, last_message_id: messageId, message_count: 1 })
+    .values({ chat_id: chatId, last_message_id: messageId, message_count: sql.lit(1) })
     .onConflict((oc) =>
       oc.column('chat_id').doUpdateSet((eb) => ({
         last_message_id: eb.ref('excluded.last_message_id'),
