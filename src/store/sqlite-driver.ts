@@ -112,6 +112,14 @@ function readKey(sql: string, params: readonly unknown[]): string | undefined {
   return key;
 }
 
+/** begin / savepoint / release / commit, four per call: each CompiledQuery.raw builds a frozen node and a random id. */
+const controlQueries = new Map<string, CompiledQuery>();
+function control(sql: string): CompiledQuery {
+  let q = controlQueries.get(sql);
+  if (!q) controlQueries.set(sql, (q = CompiledQuery.raw(sql)));
+  return q;
+}
+
 /** Transactions committed together at most; bounds how long the first of a group waits for its COMMIT. */
 const GROUP_LIMIT = 64;
 
@@ -314,7 +322,7 @@ export class SingleConnectionDriver implements Driver {
   }
 
   private run(sql: string): void {
-    void this.connection.executeQuery(CompiledQuery.raw(sql));
+    void this.connection.executeQuery(control(sql));
   }
 
   async beginTransaction(connection: DatabaseConnection): Promise<void> {

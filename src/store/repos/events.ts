@@ -33,6 +33,7 @@ const deliveryResultQ = compiled(
 const exactly = (row: object, columns: readonly string[]) =>
   Object.keys(row).length === columns.length && columns.every((c) => (row as Record<string, unknown>)[c] !== undefined);
 const QUEUE_COLUMNS = ['bot_id', 'type', 'data', 'created_at', 'created_ts'];
+const FEW_ROWS = 8;
 const DELIVERY_COLUMNS = ['bot_id', 'event', 'url', 'payload', 'created_at'];
 
 /** The durable per-bot fetch queue (ids are global, as on the platform) and the webhook outbox/delivery log. */
@@ -40,9 +41,10 @@ export class EventRepo {
   constructor(private readonly db: Db) {}
 
   async enqueue(rows: Insertable<EventQueueTable>[]): Promise<void> {
-    if (rows.length === 1 && exactly(rows[0], QUEUE_COLUMNS)) {
-      const r = rows[0];
-      await enqueueOneQ.run(this.db, r.bot_id, r.type, r.data, r.created_at, r.created_ts);
+    // A few rows (a message to a bot, a dialog opened with one): the compiled insert once each, as
+    // building a multi-row insert costs more than the statements; many (a fan-out): one statement.
+    if (rows.length <= FEW_ROWS && rows.every((r) => exactly(r, QUEUE_COLUMNS))) {
+      for (const r of rows) await enqueueOneQ.run(this.db, r.bot_id, r.type, r.data, r.created_at, r.created_ts);
     } else if (rows.length) await this.db.insertInto('event_queue').values(rows).execute();
   }
 
