@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../src/domain/users.js';
 import { createWebhook } from '../src/domain/webhooks.js';
 import { sdkCall, sdkHook } from './helpers/sdk.js';
-import { fetchJson, testServer, type TestServer } from './helpers/server.js';
+import { deliveriesSettled, fetchJson, testServer, type TestServer } from './helpers/server.js';
 
 // Issue 3's acceptance scenario: echo bots in fetch and webhook mode, driven by the official JS SDK,
 // talking to a person who writes with im.message.add and presses a keyboard button.
@@ -170,7 +170,8 @@ describe('echo bots driven by @bitrix24/b24jssdk', () => {
     expect(add.body.auth.client_endpoint).toBe(`${s.url}/rest/`);
     expect(posts.some((p) => p.body.event === 'ONIMBOTV2JOINCHAT' && p.body.data.bot.id === String(botId))).toBe(true);
 
-    // Each attempt is in the delivery log.
+    // Each attempt is in the delivery log (results are written in batches, shortly after the POST).
+    await deliveriesSettled(s);
     const log = await s.server.platform.store.events.deliveries(botId);
     expect(log.length).toBeGreaterThanOrEqual(2);
     expect(log.every((d) => d.status === 'done' && d.response_status === 200)).toBe(true);

@@ -10,6 +10,7 @@ import * as m009 from './009_event_feed.js';
 import * as m010 from './010_web_sessions.js';
 import * as m011 from './011_bot_counters.js';
 import * as m012 from './012_chat_stats.js';
+import * as m013 from './013_template_index.js';
 
 // Migrations are listed in code (not read from a folder) so that the compiled package and
 // the test runner see the same set, whatever the working directory.
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '010_web_sessions': m010,
   '011_bot_counters': m011,
   '012_chat_stats': m012,
+  '013_template_index': m013,
 };
 
 export const migrationProvider: MigrationProvider = {
