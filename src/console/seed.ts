@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import YAML from 'yaml';
 import { createApp } from '../domain/apps.js';
 import { ApiError, isApiError } from '../domain/errors.js';
 import { randomToken } from '../domain/secrets.js';
@@ -12,10 +11,14 @@ import { seedDocument, type SeedResult } from './seed-schema.js';
 
 export const seedError = (msg: string) => new ApiError('SEED_INVALID', msg);
 
-/** A seed document from JSON or YAML text (YAML is a superset of JSON), or an already parsed object. */
-export function parseSeed(input: unknown) {
+/**
+ * A seed document from JSON or YAML text (YAML is a superset of JSON), or an already parsed object.
+ * The YAML parser is loaded on first use: it is a fair part of what a server start would otherwise parse.
+ */
+export async function parseSeed(input: unknown) {
   let raw = input;
   if (typeof input === 'string') {
+    const { default: YAML } = await import('yaml');
     try {
       raw = YAML.parse(input);
     } catch (e) {
@@ -49,7 +52,7 @@ const scopesOf = (s: string | string[] | undefined): string[] | 'all' =>
  * The first failure stops the seed with an error naming the entry; what was created before it stays.
  */
 export async function applySeed(gw: Gateway, input: unknown): Promise<SeedResult> {
-  const doc = parseSeed(input);
+  const doc = await parseSeed(input);
   const p = gw.platform;
   const out: SeedResult = { users: {}, webhooks: {}, apps: {}, bots: {}, chats: {} };
   /** Users and bots (bots are users) by key, for references. */
