@@ -75,7 +75,7 @@ function stopper(child) {
  * build's entry point (bench/compare.mjs).
  */
 export async function startServer(data, { port = 0, cpuProf, bin = BIN } = {}) {
-  const nodeArgs = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`] : [];
+  const nodeArgs = [...(cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`] : []), ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const args = [
     ...nodeArgs,
     bin,

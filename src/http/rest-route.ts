@@ -1,4 +1,5 @@
 import { preciseNowMs } from '../util/clock.js';
+import { stringifyWithRaw } from '../util/raw-json.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { resolveAccessToken } from '../domain/apps.js';
 import type { AuthContext } from '../domain/auth.js';
@@ -11,6 +12,8 @@ import { executeCall, type Gateway } from './gateway.js';
 import type { MethodDef } from '../methods/registry.js';
 import { requestParams } from './request-params.js';
 import { timeObject } from './time.js';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 interface RestPath {
   method: string;
@@ -106,7 +109,8 @@ export async function serveCall(
     if (out.total !== undefined) body.total = out.total;
     body.time = timeObject(out.startMs, out.finishMs, out.processingMs, out.operating);
     observer?.call({ method: def.name, auth, params, outcome: { result: out.result }, status: 200, startMs, finishMs: out.finishMs, via });
-    return reply.code(200).send(body);
+    // Serialised here rather than by Fastify: stored event text goes in as it is (RawJson).
+    return reply.code(200).type(JSON_TYPE).send(stringifyWithRaw(body));
   } catch (e) {
     const err = toApiError(e);
     if (err.code === 'INTERNAL_SERVER_ERROR') req.log.error({ err: e, method: def.name }, 'method failed');

@@ -1,10 +1,12 @@
 import type { QueuedEventRow } from '../store/repos/events.js';
 import type { Store } from '../store/store.js';
+import { RawJson } from '../util/raw-json.js';
 import { intArg } from './v2-common.js';
 import type { MethodContext } from './registry.js';
 
 export interface EventPage {
-  events: { eventId: number; type: string; date: string; data: unknown }[];
+  /** `[{eventId, type, date, data}, …]`, written from the stored event text (see RawJson). */
+  events: RawJson;
   nextOffset: number;
   hasMore: boolean;
 }
@@ -40,12 +42,18 @@ function sharedRead(store: Store, epoch: number, recipients: number[], from: num
   return rows;
 }
 
-/** Event data parsed once per row object (the polls sharing a read share its rows; nothing mutates them). */
-const parsed = new WeakMap<QueuedEventRow, unknown>();
-function parsedData(r: QueuedEventRow): unknown {
-  let data = parsed.get(r);
-  if (data === undefined) parsed.set(r, (data = JSON.parse(r.data) as unknown));
-  return data;
+/**
+ * One event of a page as JSON, with its stored data as it is (written by JSON.stringify when queued), once
+ * per row object: the polls sharing a read share its rows.
+ */
+const fragments = new WeakMap<QueuedEventRow, string>();
+function eventJson(r: QueuedEventRow): string {
+  let json = fragments.get(r);
+  if (json === undefined) {
+    json = `{"eventId":${r.id},"type":${JSON.stringify(r.type)},"date":${JSON.stringify(r.created_at)},"data":${r.data}}`;
+    fragments.set(r, json);
+  }
+  return json;
 }
 
 export async function pollQueue(ctx: MethodContext, recipients: number[], p: Record<string, unknown>): Promise<EventPage> {
@@ -76,7 +84,7 @@ export async function pollQueue(ctx: MethodContext, recipients: number[], p: Rec
   let nextOffset = offset;
   const events = rows.map((r) => {
     nextOffset = Math.max(nextOffset, r.id + 1);
-    return { eventId: r.id, type: r.type, date: r.created_at, data: parsedData(r) };
+    return eventJson(r);
   });
-  return { events, nextOffset, hasMore: rows.length >= limit };
+  return { events: new RawJson(`[${events.join(',')}]`), nextOffset, hasMore: rows.length >= limit };
 }
