@@ -22,12 +22,13 @@ export async function privateChat(store: Store, emit: Emit, a: number, b: number
   if (existing) return existing;
   for (const id of [a, b]) if (!(await store.users.byId(id))) throw Chats.userNotFound();
   const now = isoDate();
-  const chat = await store.chats.insert({ type: 'P', private_key: key, author_id: a, created_at: now });
-  await store.chats.update(chat.id, { color: autoColor(chat.id) });
+  const chat = await store.chats.insertPrivate(key, a, now);
+  chat.color = autoColor(chat.id);
+  await store.chats.setColor(chat.id, chat.color);
   for (const id of a === b ? [a] : [a, b]) await store.chats.addMember({ chat_id: chat.id, user_id: id, role: 'member', joined_at: now });
   // A bot learns about a new private dialog as a join (PrivateChat::add fires ONIMBOTJOINCHAT).
   emit({ kind: 'chat.joined', chatId: chat.id, userIds: a === b ? [] : [b], byUserId: a });
-  return (await store.chats.byId(chat.id))!;
+  return chat;
 }
 
 /**

@@ -42,6 +42,17 @@ const noteMessageQ = compiled((db, chatId: number, messageId: number) =>
       })),
     ),
 );
+// Opening a dialog (the first message between two people, or to a bot): compiled like the send path.
+const insertPrivateQ = compiled((db, key: string, authorId: number, createdAt: string) =>
+  db.insertInto('chats').values({ type: sql.lit('P'), private_key: key, author_id: authorId, created_at: createdAt }).returningAll(),
+);
+const setColorQ = compiled((db, color: string, id: number) => db.updateTable('chats').set({ color }).where('id', '=', id));
+const addMemberQ = compiled((db, chatId: number, userId: number, role: string, joinedAt: string, startId: number) =>
+  db
+    .insertInto('chat_members')
+    .values({ chat_id: chatId, user_id: userId, role, joined_at: joinedAt, start_id: startId })
+    .onConflict((oc) => oc.doNothing()),
+);
 // Members only (the old UPDATE of chat_members touched no row for an author outside the chat).
 const setLastReadQ = compiled((db, messageId: number, chatId: number, userId: number) =>
   db
@@ -78,6 +89,17 @@ export class ChatRepo {
 
   byPrivateKey(key: string): Promise<ChatRow | undefined> {
     return byPrivateKeyQ.first(this.db, key) as Promise<ChatRow | undefined>;
+  }
+
+  /** A private chat (dialog) of `key` ('min:max' user ids). */
+  async insertPrivate(key: string, authorId: number, createdAt: string): Promise<ChatRow> {
+    const row = (await insertPrivateQ.first(this.db, key, authorId, createdAt)) as ChatRow | undefined;
+    if (!row) throw new Error('chat insert returned no row');
+    return row;
+  }
+
+  async setColor(id: number, color: string): Promise<void> {
+    await setColorQ.run(this.db, color, id);
   }
 
   insert(row: Insertable<ChatTable>): Promise<ChatRow> {
@@ -137,7 +159,7 @@ export class ChatRepo {
   }
 
   async addMember(row: Insertable<ChatMemberTable>): Promise<void> {
-    await this.db.insertInto('chat_members').values(row).onConflict((oc) => oc.doNothing()).execute();
+    await addMemberQ.run(this.db, row.chat_id, row.user_id, row.role ?? 'member', row.joined_at, row.start_id ?? 0);
   }
 
   async setRole(chatId: number, userId: number, role: string): Promise<void> {
