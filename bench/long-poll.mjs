@@ -46,10 +46,14 @@ export async function longPoll(tmp, { waits = 5000, botCount = 100, probe = 100,
       const r = await call(hook, 'imbot.v2.Bot.register', { botToken: owner(i), fields: { code: `poll_${i}`, properties: { name: `Poll ${i}` } } });
       bots.push(r.bot.id);
     }
-    // Baselines from the same server in the same run: idle RSS and a plain round trip.
+    // Baselines from the same server in the same run: idle RSS and a plain round trip, sent the way the
+    // probes are (one at a time, 10 ms apart: on this kind of machine an idle gap alone adds ~1 ms).
     for (let i = 0; i < 200; i++) await postJson(`${hook}server.time`, {});
     const rt = [];
-    for (let i = 0; i < 300; i++) rt.push((await postJson(`${hook}server.time`, {})).ms);
+    for (let i = 0; i < 300; i++) {
+      rt.push((await postJson(`${hook}server.time`, {})).ms);
+      await sleep(10);
+    }
     rt.sort((a, b) => a - b);
     await sleep(500);
     const idleRss = rssMb(server.pid);
