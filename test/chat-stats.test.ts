@@ -1,26 +1,14 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { Kysely, Migrator } from 'kysely';
-import SQLite from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrationProvider } from '../src/store/migrations/index.js';
-import { BetterSqliteDialect } from '../src/store/sqlite-driver.js';
+import { describe, expect, it } from 'vitest';
 import { fixtures } from './helpers/fixtures.js';
-import { testServer, type TestServer } from './helpers/server.js';
+import { columnsOf, migrateFrom } from './helpers/migrations.js';
+import { useTestServer } from './helpers/server.js';
 
 // A chat's last message and count live in chat_stats, a member's read position in member_reads
 // (migration 012), so that sends leave the chats and chat_members rows, and their kept reads, alone.
 // The chat objects must show the figures as before.
 
-let s: TestServer;
-const f = fixtures(() => s);
-beforeAll(async () => {
-  s = await testServer();
-});
-afterAll(async () => {
-  await s?.close();
-});
+const server = useTestServer();
+const f = fixtures(server);
 
 describe('chat stats and read positions', () => {
   it('every send moves the chat’s last message and count, and the sender’s read position', async () => {
@@ -46,7 +34,7 @@ describe('chat stats and read positions', () => {
     const owner = await f.newPerson('Owner');
     const member = await f.newPerson('Member');
     const outsider = await f.newPerson('Outsider');
-    const store = s.server.platform.store;
+    const store = server().server.platform.store;
     const chat = await f.groupChat(owner.id, [member.id]);
     const said = await f.say(owner, `chat${chat.id}`, 'hello');
     expect((await f.asUser(member, 'im.dialog.read', { DIALOG_ID: `chat${chat.id}` })).status).toBe(200);
@@ -62,36 +50,26 @@ describe('chat stats and read positions', () => {
 });
 
 describe('migration 012', () => {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'imbot-chat-stats-'));
-  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
   it('moves existing stats and read positions out of chats and chat_members, unchanged', async () => {
-    const file = path.join(tmp, 'old.sqlite');
-    const sqlite = new SQLite(file);
-    sqlite.pragma('foreign_keys = ON');
-    const db = new Kysely<any>({ dialect: new BetterSqliteDialect(sqlite) });
-    try {
-      const migrator = new Migrator({ db, provider: migrationProvider });
-      expect((await migrator.migrateTo('011_bot_counters')).error).toBeUndefined();
-      sqlite.prepare(`insert into users (id, name, login, created_at) values (7, 'A', 'a', 'x'), (8, 'B', 'b', 'x')`).run();
-      sqlite.prepare(`insert into chats (id, type, private_key, last_message_id, message_count, created_at) values (5, 'P', '7:8', 42, 17, 'x'), (6, 'C', null, null, 0, 'x')`).run();
-      sqlite
-        .prepare(`insert into chat_members (chat_id, user_id, last_read_id, viewed_id, joined_at) values (5, 7, 42, 42, 'x'), (5, 8, 30, 35, 'x'), (6, 7, 0, 0, 'x')`)
-        .run();
-      expect((await migrator.migrateToLatest()).error).toBeUndefined();
-      expect(sqlite.prepare('select * from chat_stats order by chat_id').all()).toEqual([{ chat_id: 5, last_message_id: 42, message_count: 17 }]);
-      expect(sqlite.prepare('select * from member_reads order by chat_id, user_id').all()).toEqual([
-        { chat_id: 5, user_id: 7, last_read_id: 42, viewed_id: 42 },
-        { chat_id: 5, user_id: 8, last_read_id: 30, viewed_id: 35 },
-      ]);
-      const columns = (table: string) => (sqlite.prepare(`select name from pragma_table_info('${table}')`).all() as { name: string }[]).map((c) => c.name);
-      expect(columns('chats')).not.toContain('message_count');
-      expect(columns('chat_members')).not.toContain('last_read_id');
-      // Leaving a chat drops the position (the foreign key onto the membership).
-      sqlite.prepare('delete from chat_members where chat_id = 5 and user_id = 8').run();
-      expect(sqlite.prepare('select user_id from member_reads').all()).toEqual([{ user_id: 7 }]);
-    } finally {
-      await db.destroy();
-    }
+    await migrateFrom(
+      '011_bot_counters',
+      (db) => {
+        db.prepare(`insert into users (id, name, login, created_at) values (7, 'A', 'a', 'x'), (8, 'B', 'b', 'x')`).run();
+        db.prepare(`insert into chats (id, type, private_key, last_message_id, message_count, created_at) values (5, 'P', '7:8', 42, 17, 'x'), (6, 'C', null, null, 0, 'x')`).run();
+        db.prepare(`insert into chat_members (chat_id, user_id, last_read_id, viewed_id, joined_at) values (5, 7, 42, 42, 'x'), (5, 8, 30, 35, 'x'), (6, 7, 0, 0, 'x')`).run();
+      },
+      (db) => {
+        expect(db.prepare('select * from chat_stats order by chat_id').all()).toEqual([{ chat_id: 5, last_message_id: 42, message_count: 17 }]);
+        expect(db.prepare('select * from member_reads order by chat_id, user_id').all()).toEqual([
+          { chat_id: 5, user_id: 7, last_read_id: 42, viewed_id: 42 },
+          { chat_id: 5, user_id: 8, last_read_id: 30, viewed_id: 35 },
+        ]);
+        expect(columnsOf(db, 'chats')).not.toContain('message_count');
+        expect(columnsOf(db, 'chat_members')).not.toContain('last_read_id');
+        // Leaving a chat drops the position (the foreign key onto the membership).
+        db.prepare('delete from chat_members where chat_id = 5 and user_id = 8').run();
+        expect(db.prepare('select user_id from member_reads').all()).toEqual([{ user_id: 7 }]);
+      },
+    );
   });
 });

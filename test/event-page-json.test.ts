@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RawJson, stringifyWithRaw } from '../src/util/raw-json.js';
 import { fixtures } from './helpers/fixtures.js';
-import { testServer, type TestServer } from './helpers/server.js';
+import { useTestServer } from './helpers/server.js';
 
 // Event pages are written from the stored event text (RawJson) instead of parsing and serialising it
 // again. The answer must be the same JSON a plain serialisation gives, whatever the text holds.
 
-let s: TestServer;
-const f = fixtures(() => s);
-beforeAll(async () => {
-  s = await testServer();
-});
-afterAll(async () => {
-  await s?.close();
-});
+const server = useTestServer();
+const f = fixtures(server);
 
 // Quotes, backslashes, separators JSON.stringify escapes differently from JavaScript, an emoji, and a
 // string that looks like the splice placeholder without its random tag.
@@ -32,7 +26,7 @@ describe('event pages with stored JSON', () => {
     expect(page.body.result.nextOffset).toBe(Math.max(...page.body.result.events.map((e: { eventId: number }) => e.eventId)) + 1);
 
     // Inside batch the page goes through a plain JSON.stringify: the same events.
-    const batch = await s.call('batch', { cmd: { page: `imbot.v2.Event.get?botId=${bot.id}&botToken=${bot.token}&limit=10` } });
+    const batch = await server().call('batch', { cmd: { page: `imbot.v2.Event.get?botId=${bot.id}&botToken=${bot.token}&limit=10` } });
     expect(batch.status, JSON.stringify(batch.body)).toBe(200);
     expect(batch.body.result.result.page.events).toEqual(page.body.result.events);
   });

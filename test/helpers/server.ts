@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server/server.js';
 
 export type Encoding = 'json' | 'form' | 'query';
@@ -13,6 +14,21 @@ export async function testServer(opts: Partial<ServerOptions> = {}): Promise<Tes
     ...opts,
   });
   return new TestServer(server);
+}
+
+/** One test server for the whole file: started before its tests, closed after them; the getter gives it. */
+export function useTestServer(opts: Partial<ServerOptions> = {}): () => TestServer {
+  let s: TestServer | undefined;
+  beforeAll(async () => {
+    s = await testServer(opts);
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+  return () => {
+    if (!s) throw new Error('the test server is not started yet');
+    return s;
+  };
 }
 
 /** PHP's http_build_query: brackets percent-encoded, spaces as '+', true/false as 1/0, nulls dropped. */
