@@ -69,6 +69,17 @@ const setLastReadQ = compiled((db, messageId: number, chatId: number, userId: nu
     ),
 );
 
+/** A chat's members (a kept read) with their read positions (no row in member_reads: nothing read). */
+export async function membersWithReads(db: Db, chatId: number): Promise<MemberWithReads[]> {
+  const members = (await membersQ.all(db, chatId)) as MemberRow[];
+  const reads = new Map<number, MemberReads>();
+  for (const r of (await readsQ.all(db, chatId)) as (MemberReads & { user_id: number })[]) reads.set(r.user_id, r);
+  return members.map((m) => {
+    const r = reads.get(m.user_id);
+    return { ...m, last_read_id: r?.last_read_id ?? 0, viewed_id: r?.viewed_id ?? 0 };
+  });
+}
+
 export class ChatRepo {
   constructor(private readonly db: Db) {}
 
@@ -132,14 +143,8 @@ export class ChatRepo {
   }
 
   /** Members with their read positions, in membership order. */
-  async membersWithReads(chatId: number): Promise<MemberWithReads[]> {
-    const members = await this.members(chatId);
-    const reads = new Map<number, MemberReads>();
-    for (const r of (await readsQ.all(this.db, chatId)) as (MemberReads & { user_id: number })[]) reads.set(r.user_id, r);
-    return members.map((m) => {
-      const r = reads.get(m.user_id);
-      return { ...m, last_read_id: r?.last_read_id ?? 0, viewed_id: r?.viewed_id ?? 0 };
-    });
+  membersWithReads(chatId: number): Promise<MemberWithReads[]> {
+    return membersWithReads(this.db, chatId);
   }
 
   async memberWithReads(chatId: number, userId: number): Promise<MemberWithReads | undefined> {

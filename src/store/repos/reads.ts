@@ -1,6 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
-import { compiled } from '../compiled.js';
 import type { Db } from '../db.js';
+import { membersWithReads } from './chats.js';
 
 /** Where a member has read to and what they have been shown. */
 export interface ReadMark {
@@ -15,10 +15,6 @@ export interface ReadMark {
 const greatest = (a: RawBuilder<unknown>, b: RawBuilder<unknown>) =>
   sql<number>`case when ${a} > ${b} then ${a} else ${b} end`;
 
-const marksQ = compiled((db, chatId: number) =>
-  db.selectFrom('member_reads').select(['user_id', 'last_read_id', 'viewed_id']).where('chat_id', '=', chatId),
-);
-const startsQ = compiled((db, chatId: number) => db.selectFrom('chat_members').select(['user_id', 'start_id']).where('chat_id', '=', chatId));
 
 /**
  * Read positions of chat members (b_im_relation.LAST_ID) and their view marks. Sending a message
@@ -27,15 +23,14 @@ const startsQ = compiled((db, chatId: number) => db.selectFrom('chat_members').s
 export class ReadRepo {
   constructor(private readonly db: Db) {}
 
-  /** One per member (a member without a member_reads row has read nothing). */
+  /** One per member. */
   async marks(chatId: number): Promise<ReadMark[]> {
-    const reads = new Map<number, { last_read_id: number; viewed_id: number }>();
-    for (const r of await marksQ.all(this.db, chatId)) reads.set(r.user_id, r);
-    return (await startsQ.all(this.db, chatId)).map((m) => {
-      const r = reads.get(m.user_id);
-      const lastReadId = r?.last_read_id ?? 0;
-      return { userId: m.user_id, lastReadId, viewedId: Math.max(r?.viewed_id ?? 0, lastReadId), startId: m.start_id };
-    });
+    return (await membersWithReads(this.db, chatId)).map((m) => ({
+      userId: m.user_id,
+      lastReadId: m.last_read_id,
+      viewedId: Math.max(m.viewed_id, m.last_read_id),
+      startId: m.start_id,
+    }));
   }
 
   /** Moves the read position (and the view mark) forward to `messageId`; never back. */
