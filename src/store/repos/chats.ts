@@ -13,6 +13,12 @@ export type MemberReads = Omit<Selectable<MemberReadTable>, 'chat_id' | 'user_id
 export type ChatWithStats = ChatRow & ChatStats;
 export type MemberWithReads = MemberRow & MemberReads;
 
+/**
+ * A parameter in a SELECT list typed as an integer: PostgreSQL would take an untyped one for text and
+ * refuse it for an integer column of INSERT … SELECT; SQLite reads the cast the same.
+ */
+export const asInteger = (value: number) => sql<number>`cast(${value} as integer)`;
+
 const NO_STATS: ChatStats = { last_message_id: null, message_count: 0 };
 const NOTHING_READ: MemberReads = { last_read_id: 0, viewed_id: 0 };
 
@@ -59,7 +65,7 @@ const setLastReadQ = compiled((db, messageId: number, chatId: number, userId: nu
     .insertInto('member_reads')
     .columns(['chat_id', 'user_id', 'last_read_id'])
     .expression(
-      db.selectFrom('chat_members').select(['chat_id', 'user_id', sql.val(messageId).as('last_read_id')]).where('chat_id', '=', chatId).where('user_id', '=', userId),
+      db.selectFrom('chat_members').select(['chat_id', 'user_id', asInteger(messageId).as('last_read_id')]).where('chat_id', '=', chatId).where('user_id', '=', userId),
     )
     .onConflict((oc) =>
       oc

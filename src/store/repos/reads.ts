@@ -1,6 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../db.js';
-import { membersWithReads } from './chats.js';
+import { asInteger, membersWithReads } from './chats.js';
 
 /** Where a member has read to and what they have been shown. */
 export interface ReadMark {
@@ -42,7 +42,7 @@ export class ReadRepo {
       .expression(
         this.db
           .selectFrom('chat_members')
-          .select(['chat_id', 'user_id', sql.val(messageId).as('last_read_id'), sql.val(messageId).as('viewed_id')])
+          .select(['chat_id', 'user_id', asInteger(messageId).as('last_read_id'), asInteger(messageId).as('viewed_id')])
           .where('chat_id', '=', chatId)
           .where('user_id', '=', userId),
       )
