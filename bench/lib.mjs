@@ -131,6 +131,22 @@ export function cpuMs(pid) {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/**
+ * Waits until a process has gone quiet: at most `busyMs` of CPU in each of two consecutive `windowMs`
+ * windows (a server still working through requests sent before, or collecting their garbage, is not
+ * idle). Gives up after `timeoutMs`; returns the milliseconds waited.
+ */
+export async function settled(pid, { windowMs = 250, busyMs = 10, timeoutMs = 20_000 } = {}) {
+  const start = performance.now();
+  let quiet = 0;
+  while (quiet < 2 && performance.now() - start < timeoutMs) {
+    const before = cpuMs(pid);
+    await sleep(windowMs);
+    quiet = cpuMs(pid) - before <= busyMs ? quiet + 1 : 0;
+  }
+  return performance.now() - start;
+}
+
 /** VmRSS of a process, in MB. */
 export function rssMb(pid) {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -257,6 +257,7 @@ async function main() {
     // on each of 100 bots, where one message releases 50 held calls at once (wake-up only, no target).
     log(`7 long poll: ${LONG_POLL_WAITS.toLocaleString('en')} idle Event.get waits on as many bots, then one message to each of 300 …`);
     const r = await longPoll(tmp, { waits: LONG_POLL_WAITS, botCount: LONG_POLL_WAITS, probe: 300, cpuProf: CPU_PROF });
+    if (!r.error) log(`  (the ${LONG_POLL_WAITS.toLocaleString('en')} polls were idle ${(r.settleMs / 1000).toFixed(1)} s after the last was sent)`);
     log(`7 long poll, fan-out: ${LONG_POLL_WAITS.toLocaleString('en')} waits on 100 bots …`);
     const f = r.error ? r : await longPoll(tmp, { waits: LONG_POLL_WAITS, botCount: 100, probe: 100 });
     if (r.error || f.error) {

@@ -132,6 +132,27 @@ describe('imbot.v2.Event.get wait', () => {
     }
     expect(p.waiters!.size).toBe(0);
   }, 60_000);
+
+  it('a poll sent together with its message comes back with it, whichever commits first', async () => {
+    const bots: Bot[] = await Promise.all(Array.from({ length: 40 }, () => newBot()));
+    const person = await newPerson('Racer');
+    // Poll and message leave together, so some messages commit before the poll's read, some between its
+    // read and its registration, some after; every poll must come back with its message well before
+    // the 10 s wait runs out.
+    const started = performance.now();
+    const answers = await Promise.all(
+      bots.map(async (bot) => {
+        const [r, id] = await Promise.all([poll(s.hook, 'imbot.v2.Event.get', { botId: bot.id, botToken: bot.token, wait: 10 }), say(person, bot.id, 'race')]);
+        return { r, id };
+      }),
+    );
+    for (const { r, id } of answers) {
+      const adds = r.body.result.events.filter((e: any) => e.type === 'ONIMBOTV2MESSAGEADD');
+      expect(adds.map((e: any) => e.data.message.id)).toEqual([id]);
+    }
+    expect(performance.now() - started).toBeLessThan(9_000);
+    expect(p.waiters!.size).toBe(0);
+  }, 30_000);
 });
 
 describe('im.v2.Event.get wait', () => {

@@ -62,22 +62,28 @@ export async function pollQueue(ctx: MethodContext, recipients: number[], p: Rec
   const wait = ctx.inBatch ? 0 : Math.min(MAX_WAIT_SECONDS, Math.max(0, intArg(p, 'wait', 0)));
   const { store, waiters } = ctx.platform;
   const from = Math.max(0, offset);
-  let rows = await store.transaction(async (tx) => {
-    if (offset > 0) await tx.events.acknowledge(recipients, offset);
-    return tx.events.read(recipients, from, limit);
-  });
+  // Taken before the first read: a commit whose wake-up comes after it may have been missed by that read.
+  let epoch = waiters?.epoch ?? 0;
+  // Acknowledging and reading in one transaction only when an offset asks for it; without one a poll
+  // costs one read. Thousands of polls held at once each pay this once, so it is kept small.
+  let rows =
+    offset > 0
+      ? await store.transaction(async (tx) => {
+          await tx.events.acknowledge(recipients, offset);
+          return tx.events.read(recipients, from, limit);
+        })
+      : await store.events.read(recipients, from, limit);
   if (!rows.length && wait > 0 && waiters) {
     const deadline = performance.now() + wait * 1000;
     const heldSince = performance.now();
     for (;;) {
       const left = deadline - performance.now();
       if (left <= 0 || ctx.signal?.aborted) break;
-      // A commit between the read above and this registration would be missed: its wake-up bumped the epoch.
-      const epoch = waiters.epoch;
+      // Sleep only while no wake-up happened since the last read; otherwise read again first.
+      if (waiters.epoch === epoch && !(await waiters.wait(recipients, left, ctx.signal))) break;
+      epoch = waiters.epoch;
       rows = await sharedRead(store, epoch, recipients, from, limit);
       if (rows.length) break;
-      if (waiters.epoch !== epoch) continue;
-      if (!(await waiters.wait(recipients, left, ctx.signal))) break;
     }
     ctx.idle?.(performance.now() - heldSince);
   }
