@@ -12,6 +12,7 @@ import autocannon from 'autocannon';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const BIN = path.join(ROOT, 'bin', 'imbot-server.js');
 export const CEILING = path.join(ROOT, 'bench', 'ceiling.mjs');
+export const FLOOR = path.join(ROOT, 'bench', 'floor.mjs');
 /** The admin webhook's fixed secret in every bench portal. */
 export const ADMIN_TOKEN = 'benchadmintoken0';
 
@@ -100,6 +101,13 @@ export async function startCeiling(body, { port = 0 } = {}) {
     env: { ...process.env, CEILING_BODY: body, PORT: String(port) },
   });
   const url = await waitForUrl(child, 'ceiling');
+  return { url, pid: child.pid, child, stop: stopper(child) };
+}
+
+/** The stack floor (bench/floor.mjs): Fastify + better-sqlite3 doing one durable write, nothing else. */
+export async function startFloor(data) {
+  const child = spawn(process.execPath, [FLOOR], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FLOOR_DATA: data } });
+  const url = await waitForUrl(child, 'floor');
   return { url, pid: child.pid, child, stop: stopper(child) };
 }
 

@@ -26,6 +26,7 @@ import {
   rssMb,
   sleep,
   startCeiling,
+  startFloor,
   startServer,
   timeToReady,
 } from './lib.mjs';
@@ -182,6 +183,20 @@ async function main() {
         }
       } finally {
         await ceiling.stop();
+      }
+
+      if (want(3) || want(4)) {
+        // Not a target: how much of the ceiling the stack itself reaches for one durable write (scenario
+        // 3's request body; see bench/floor.mjs). Scenarios 3 and 4 do that write and the platform's work.
+        log('1b stack floor: Fastify + better-sqlite3, one insert and one upsert per request, group commit …');
+        const floor = await startFloor(path.join(tmp, 'floor.sqlite'));
+        try {
+          const body = JSON.stringify({ botId: 1, botToken: 'x', dialogId: '1', fields: { message: 'Hello from the bench bot' } });
+          const r = await load({ url: floor.url, method: 'POST', path: '/rest/1/x/imbot.v2.Chat.Message.send', bodies: [body], duration: DURATION, connections: CONNECTIONS, pid: floor.pid });
+          row({ scenario: '1b stack floor (Fastify + one durable write)', figure: round(r.rps, 0), unit: 'req/s', baseline: round(ceilingRps, 0), ratio: round(r.rps / ceilingRps), target: null, met: null, ...bad(r) }, r);
+        } finally {
+          await floor.stop();
+        }
       }
 
       if (want(2)) {
