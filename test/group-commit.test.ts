@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../src/domain/users.js';
 import { createWebhook } from '../src/domain/webhooks.js';
 import { type OpenedDb, openSqlite } from '../src/store/db.js';
+import { Store } from '../src/store/store.js';
 import { testServer, type TestServer } from './helpers/server.js';
 
 // Group commit (src/store/sqlite-driver.ts): transactions of one event-loop turn share a COMMIT.
@@ -114,5 +115,41 @@ describe('the store, on a data file', () => {
     // The connection is usable afterwards.
     await opened.db.transaction().execute((tx) => sql`INSERT INTO gc_child (parent, note) VALUES (1, 'after')`.execute(tx));
     expect(await notes()).toEqual([...before, 'after']);
+  });
+
+  // Store.transaction runs without Kysely's transaction builder (SingleConnectionDriver.runTransaction):
+  // the same three rules must hold there.
+  it('Store.transaction: one that throws rolls back alone; the others of its turn commit', async () => {
+    const store = new Store(opened.db);
+    const before = await notes();
+    const write = (note: string, fail = false) =>
+      store.transaction(async (tx) => {
+        await sql`INSERT INTO gc_child (parent, note) VALUES (1, ${note})`.execute(tx.db);
+        if (fail) throw new Error(`fail ${note}`);
+        return note;
+      });
+    const outcome = await Promise.allSettled([write('s1'), write('s2', true), write('s3')]);
+    expect(outcome.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(String((outcome[1] as PromiseRejectedResult).reason)).toMatch(/fail s2/);
+    expect(await notes()).toEqual([...before, 's1', 's3']);
+  });
+
+  it('Store.transaction: a failed COMMIT fails every transaction that shared it', async () => {
+    const store = new Store(opened.db);
+    const before = await notes();
+    const bad = store.transaction((tx) => sql`INSERT INTO gc_child (parent, note) VALUES (43, 'orphan')`.execute(tx.db));
+    const good = store.transaction((tx) => sql`INSERT INTO gc_child (parent, note) VALUES (1, 'shared too')`.execute(tx.db));
+    const outcome = await Promise.allSettled([bad, good]);
+    expect(outcome.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    expect(await notes()).toEqual(before);
+    await store.transaction((tx) => sql`INSERT INTO gc_child (parent, note) VALUES (1, 'after too')`.execute(tx.db));
+    expect(await notes()).toEqual([...before, 'after too']);
+  });
+
+  it('Store.transaction: a query on a transaction that has ended fails instead of running outside it', async () => {
+    const store = new Store(opened.db);
+    const escaped = await store.transaction(async (tx) => tx);
+    await expect(escaped.bots.bareById(1)).rejects.toThrow(/transaction has ended/); // a compiled query
+    await expect(escaped.portal()).rejects.toThrow(/transaction has ended/); // one built by Kysely
   });
 });

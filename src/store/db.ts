@@ -6,8 +6,8 @@ import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
 import { BACKSTOP_AUTOCHECKPOINT, type Checkpointer, startCheckpointer } from './checkpointer.js';
 import { setDirectExecutor } from './compiled.js';
-import { BetterSqliteDialect } from './sqlite-driver.js';
-import { setTransactionExecutors } from './store.js';
+import { BetterSqliteDialect, transactionDialect } from './sqlite-driver.js';
+import { setTransactionExecutors, setTransactionRunner, Store } from './store.js';
 
 export type Db = Kysely<Database>;
 
@@ -36,6 +36,10 @@ export async function openSqlite(file: string): Promise<OpenedDb> {
   driver.enableReadCache();
   setDirectExecutor(db, (query) => driver.executeDirect(query));
   setTransactionExecutors(db, () => driver.transactionExecutor());
+  // Transactions without Kysely's per-transaction executor and instance: one instance serves them all.
+  const inTransaction = new Kysely<Database>({ dialect: transactionDialect(driver) });
+  setDirectExecutor(inTransaction, (query) => driver.executeInTransaction(query));
+  setTransactionRunner(db, (fn) => driver.runTransaction(() => fn(new Store(inTransaction, true))));
   let checkpointer: Checkpointer | undefined;
   return {
     db,

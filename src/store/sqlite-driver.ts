@@ -361,6 +361,36 @@ export class SingleConnectionDriver implements Driver {
     this.run('release tx');
   }
 
+  /**
+   * `fn` inside one transaction, as Kysely's `transaction().execute()` runs it (begin, commit, or
+   * rollback when it throws or its commit fails), without the executor, connection provider and
+   * Kysely instance Kysely builds for every transaction. `fn` reaches the connection through
+   * {@link transactionDialect}.
+   */
+  async runTransaction<T>(fn: () => Promise<T>): Promise<T> {
+    const lease = (await this.acquireConnection()) as Lease;
+    let begun = false;
+    try {
+      await this.beginTransaction(lease);
+      begun = true;
+      const result = await fn();
+      await this.commitTransaction(lease);
+      return result;
+    } catch (err) {
+      if (begun) await this.rollbackTransaction(lease);
+      throw err;
+    } finally {
+      await this.releaseConnection(lease);
+    }
+  }
+
+  /** Runs a query in the transaction holding the connection; there must be one. */
+  executeInTransaction<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const lease = this.transactionLease;
+    if (!lease) return Promise.reject(new Error('the transaction has ended: a query ran on it afterwards'));
+    return this.execute<R>(lease, query);
+  }
+
   async destroy(): Promise<void> {
     this.commitGroup();
     this.readerDb?.close();
@@ -395,4 +425,36 @@ export class BetterSqliteDialect implements Dialect {
   createIntrospector(db: Kysely<any>): DatabaseIntrospector {
     return new SqliteIntrospector(db);
   }
+}
+
+/**
+ * The connection as seen from inside the transaction holding it: one Kysely instance over this dialect
+ * serves every transaction in turn (SQLite has one connection, so one transaction at a time). A query
+ * made through it when no transaction holds the connection fails instead of running outside one.
+ */
+export function transactionDialect(driver: SingleConnectionDriver): Dialect {
+  const connection: DatabaseConnection = {
+    executeQuery: (query) => driver.executeInTransaction(query),
+    // eslint-disable-next-line require-yield
+    async *streamQuery() {
+      throw new Error('streaming is not supported by this driver');
+    },
+  };
+  const inner: Driver = {
+    init: async () => {},
+    acquireConnection: async () => connection,
+    beginTransaction: async () => {
+      throw new Error('already inside a transaction');
+    },
+    commitTransaction: async () => {},
+    rollbackTransaction: async () => {},
+    releaseConnection: async () => {},
+    destroy: async () => {},
+  };
+  return {
+    createDriver: () => inner,
+    createQueryCompiler: () => new SqliteQueryCompiler(),
+    createAdapter: () => new SqliteAdapter(),
+    createIntrospector: (db) => new SqliteIntrospector(db),
+  };
 }

@@ -74,6 +74,8 @@ export class Store {
 
   /** Runs `fn` against a Store bound to one transaction. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    const run = transactionRunners.get(this.db);
+    if (run) return run(fn);
     const driver = transactionExecutors.get(this.db);
     return this.db.transaction().execute((trx) => {
       const direct = driver?.();
@@ -81,6 +83,14 @@ export class Store {
       return fn(new Store(trx, true));
     });
   }
+}
+
+/** Runs `fn` in a transaction of a root Kysely instance's own (the SQLite store, see sqlite-driver.ts). */
+export type TransactionRunner = <T>(fn: (tx: Store) => Promise<T>) => Promise<T>;
+const transactionRunners = new WeakMap<Db, TransactionRunner>();
+
+export function setTransactionRunner(db: Db, run: TransactionRunner): void {
+  transactionRunners.set(db, run);
 }
 
 /** Per root Kysely instance: the executor of the transaction holding its connection (SQLite: one at a time). */
