@@ -115,11 +115,21 @@ describe('read cache', () => {
     expect(await store.chats.members(chat.id)).toHaveLength(0);
   });
 
-  it('rows handed out are copies: changing one does not change what the next read gets', async () => {
+  it('kept rows are handed out frozen: a caller cannot change what the next read gets', async () => {
     const id = await person('Hanna');
+    await store.users.byId(id); // kept from here on
     const row = (await store.users.byId(id))!;
-    row.name = 'changed by a caller';
+    expect(Object.isFrozen(row)).toBe(true);
+    expect(() => {
+      row.name = 'changed by a caller';
+    }).toThrow(TypeError);
     expect((await store.users.byId(id))?.name).toBe('Hanna');
+    // Each caller gets its own array: sorting or filling one leaves the kept result alone.
+    await store.users.list();
+    const list = await store.users.list();
+    const length = list.length;
+    list.push(row);
+    expect(await store.users.list()).toHaveLength(length);
   });
 });
 

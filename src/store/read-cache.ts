@@ -182,14 +182,18 @@ export class ReadCache {
     return e.rows;
   }
 
-  /** Keeps the rows of a read just run on the writer connection; `group`: the open group commit, 0 if none. */
-  put(sql: string, key: string, rows: unknown[], group: number): void {
-    if (!this.enabled) return;
+  /**
+   * Keeps the rows of a read just run on the writer connection; `group`: the open group commit, 0 if
+   * none. Whether it kept them (the caller then shares them, frozen).
+   */
+  put(sql: string, key: string, rows: unknown[], group: number): boolean {
+    if (!this.enabled) return false;
     const s = this.statement(sql, true);
-    if (!s.reads) return;
+    if (!s.reads) return false;
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
     const pending = group !== 0 && s.reads.some((t) => this.writtenInGroup.has(t));
     this.entries.set(key, { rows, epoch: this.epoch, versions: s.reads.map((t) => this.versions.get(t) ?? 0), group: pending ? group : 0 });
+    return true;
   }
 
   /** A statement is about to run on the writer connection: a write moves the versions of what it changes. */

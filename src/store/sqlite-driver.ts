@@ -24,7 +24,7 @@ const STATEMENT_CACHE_SIZE = 500;
  * better-sqlite3 recompiles a kept statement by itself after a schema change.
  *
  * Inside a transaction, a read repeated with the same parameters and no write in between is answered
- * from memory (copies of the rows): SQLite would give the same rows (a transaction reads one snapshot
+ * from memory (the same row objects, frozen): SQLite would give the same rows (a transaction reads one snapshot
  * plus its own writes), and the event pipeline reads the same chat, members and users several times.
  */
 class CachedConnection implements DatabaseConnection {
@@ -66,14 +66,16 @@ class CachedConnection implements DatabaseConnection {
     if (stmt.reader && stmt.readonly) {
       const key = readKey(query.sql, params);
       let rows = key === undefined ? undefined : (this.cache?.get(query.sql, key, 0) ?? this.reads?.get(key));
-      if (!rows) {
-        rows = stmt.all(params);
-        if (key !== undefined) {
-          this.cache?.put(query.sql, key, rows, this.group);
-          this.reads?.set(key, rows);
-        }
-      }
-      return Promise.resolve({ rows: rows.map(copyRow) as R[] });
+      if (rows) return Promise.resolve({ rows: rows.slice() as R[] });
+      rows = stmt.all(params);
+      if (key === undefined) return Promise.resolve({ rows: rows as R[] });
+      const kept = this.cache?.put(query.sql, key, rows, this.group) ?? false;
+      if (this.reads) this.reads.set(key, rows);
+      // Rows kept for later callers are shared with them, frozen (a caller that changed one would change
+      // every later answer); each caller gets its own array. Rows nobody keeps go out as they are.
+      if (!kept && !this.reads) return Promise.resolve({ rows: rows as R[] });
+      for (const r of rows) Object.freeze(r);
+      return Promise.resolve({ rows: rows.slice() as R[] });
     }
     this.cache?.beforeRun(query.sql, stmt.readonly);
     // Any write (INSERT … RETURNING included) ends what the transaction may answer from memory.
@@ -88,7 +90,7 @@ class CachedConnection implements DatabaseConnection {
     if (!this.cache) return undefined;
     const key = readKey(query.sql, query.parameters as unknown[]);
     const rows = key === undefined ? undefined : this.cache.get(query.sql, key, this.group);
-    return rows ? { rows: rows.map(copyRow) as R[] } : undefined;
+    return rows ? { rows: rows.slice() as R[] } : undefined;
   }
 
   // eslint-disable-next-line require-yield
@@ -97,7 +99,6 @@ class CachedConnection implements DatabaseConnection {
   }
 }
 
-const copyRow = (r: unknown) => (r && typeof r === 'object' ? { ...(r as object) } : r);
 
 /** SQL and parameters of a read as a memo key; undefined (not kept) when a parameter is not a plain scalar. */
 function readKey(sql: string, params: readonly unknown[]): string | undefined {
