@@ -431,7 +431,9 @@ export class BetterSqliteDialect implements Dialect {
 /**
  * The connection as seen from inside the transaction holding it: one Kysely instance over this dialect
  * serves every transaction in turn (SQLite has one connection, so one transaction at a time). A query
- * made through it when no transaction holds the connection fails instead of running outside one.
+ * made through it when no transaction holds the connection fails instead of running outside one; one
+ * made through a transaction's Store after its callback returned would run in the next transaction,
+ * which is why a `tx` must never outlive its callback.
  */
 export function transactionDialect(driver: SingleConnectionDriver): Dialect {
   const connection: DatabaseConnection = {
