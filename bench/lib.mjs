@@ -155,6 +155,25 @@ export async function settled(pid, { windowMs = 250, busyMs = 10, timeoutMs = 20
   return performance.now() - start;
 }
 
+/**
+ * The whole machine's CPU time so far (`/proc/stat`, all CPUs, clock ticks): total and the part the
+ * hypervisor gave to others (steal). Null where there is no /proc/stat.
+ */
+export function machineTimes() {
+  try {
+    const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    return { total: fields.slice(0, 8).reduce((a, b) => a + b, 0), steal: fields[7] ?? 0 };
+  } catch {
+    return null;
+  }
+}
+
+/** Steal time between two machineTimes() readings, as a percentage of all CPU time; null if unknown. */
+export function stealPercent(from, to) {
+  if (!from || !to || to.total <= from.total) return null;
+  return (100 * (to.steal - from.steal)) / (to.total - from.total);
+}
+
 /** VmRSS of a process, in MB. */
 export function rssMb(pid) {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
