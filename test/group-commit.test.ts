@@ -151,5 +151,10 @@ describe('the store, on a data file', () => {
     const escaped = await store.transaction(async (tx) => tx);
     await expect(escaped.bots.bareById(1)).rejects.toThrow(/transaction has ended/); // a compiled query
     await expect(escaped.portal()).rejects.toThrow(/transaction has ended/); // one built by Kysely
+    // Nor does it run inside the transaction holding the connection now.
+    await store.transaction(async () => {
+      await expect(escaped.bots.bareById(1)).rejects.toThrow(/transaction has ended/);
+      await expect(escaped.portal()).rejects.toThrow(/transaction has ended/);
+    });
   });
 });

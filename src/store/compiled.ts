@@ -3,7 +3,9 @@ import { type Compilable, CompiledQuery, type Kysely, type QueryResult } from 'k
 /** Runs a compiled query on a Kysely instance's connection without Kysely's executor (set by the SQLite store). */
 export type DirectExecutor = <R>(query: CompiledQuery) => Promise<QueryResult<R>>;
 
-const directExecutors = new WeakMap<Kysely<any>, DirectExecutor>();
+/** Kept on the instance itself: a transaction's instance gets one each time (a WeakMap entry cost more). */
+const DIRECT = Symbol('direct executor');
+type WithDirect = { [DIRECT]?: DirectExecutor };
 
 /**
  * Lets hot queries on `db` skip Kysely's executor, which on SQLite costs more than the statement
@@ -11,7 +13,7 @@ const directExecutors = new WeakMap<Kysely<any>, DirectExecutor>();
  * runs is the same compiled SQL on the same connection; instances without one go through Kysely.
  */
 export function setDirectExecutor(db: Kysely<any>, run: DirectExecutor): void {
-  directExecutors.set(db, run);
+  (db as unknown as WithDirect)[DIRECT] = run;
 }
 
 /** One check per compiled() query: does it compile once for this dialect (or fall back to building)? */
@@ -54,7 +56,7 @@ export function compiled<A extends unknown[], R>(build: (db: Kysely<any>, ...arg
   }
 
   function execute(db: Kysely<any>, args: A): Promise<QueryResult<R>> {
-    const direct = directExecutors.get(db);
+    const direct = (db as unknown as WithDirect)[DIRECT];
     if (!direct) return db.executeQuery(compiledFor(db, args));
     const sql = sqlFor(db, args.length);
     // The driver reads sql and parameters only: CompiledQuery.raw would also build a frozen node and a random query id.

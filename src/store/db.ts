@@ -6,7 +6,7 @@ import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
 import { BACKSTOP_AUTOCHECKPOINT, type Checkpointer, startCheckpointer } from './checkpointer.js';
 import { setDirectExecutor } from './compiled.js';
-import { BetterSqliteDialect, transactionDialect } from './sqlite-driver.js';
+import { BetterSqliteDialect, onlyWhile, transactionDialect } from './sqlite-driver.js';
 import { setTransactionExecutors, setTransactionRunner, Store } from './store.js';
 
 export type Db = Kysely<Database>;
@@ -36,10 +36,16 @@ export async function openSqlite(file: string): Promise<OpenedDb> {
   driver.enableReadCache();
   setDirectExecutor(db, (query) => driver.executeDirect(query));
   setTransactionExecutors(db, () => driver.transactionExecutor());
-  // Transactions without Kysely's per-transaction executor and instance: one instance serves them all.
+  // Transactions without Kysely's transaction builder: one instance over the connection serves them
+  // all, each through a view that fails once its transaction has ended.
   const inTransaction = new Kysely<Database>({ dialect: transactionDialect(driver) });
-  setDirectExecutor(inTransaction, (query) => driver.executeInTransaction(query));
-  setTransactionRunner(db, (fn) => driver.runTransaction(() => fn(new Store(inTransaction, true))));
+  setTransactionRunner(db, (fn) =>
+    driver.runTransaction((transaction) => {
+      const tx = inTransaction.withPlugin(onlyWhile(driver, transaction));
+      setDirectExecutor(tx, (query) => driver.executeInTransaction(query, transaction));
+      return fn(new Store(tx, true));
+    }),
+  );
   let checkpointer: Checkpointer | undefined;
   return {
     db,

@@ -7,6 +7,7 @@ import {
   type DialectAdapter,
   type Driver,
   type Kysely,
+  type KyselyPlugin,
   type QueryCompiler,
   type QueryResult,
   SqliteAdapter,
@@ -368,13 +369,13 @@ export class SingleConnectionDriver implements Driver {
    * Kysely instance Kysely builds for every transaction. `fn` reaches the connection through
    * {@link transactionDialect}.
    */
-  async runTransaction<T>(fn: () => Promise<T>): Promise<T> {
+  async runTransaction<T>(fn: (transaction: object) => Promise<T>): Promise<T> {
     const lease = (await this.acquireConnection()) as Lease;
     let begun = false;
     try {
       await this.beginTransaction(lease);
       begun = true;
-      const result = await fn();
+      const result = await fn(lease);
       await this.commitTransaction(lease);
       return result;
     } catch (err) {
@@ -385,10 +386,15 @@ export class SingleConnectionDriver implements Driver {
     }
   }
 
-  /** Runs a query in the transaction holding the connection; there must be one. */
-  executeInTransaction<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+  /** Whether `transaction` (as handed to a runTransaction callback) still holds the connection. */
+  holds(transaction: object): boolean {
+    return this.transactionLease === transaction;
+  }
+
+  /** Runs a query in `transaction`, which must still hold the connection (any transaction's, if not given). */
+  executeInTransaction<R>(query: CompiledQuery, transaction?: object): Promise<QueryResult<R>> {
     const lease = this.transactionLease;
-    if (!lease) return Promise.reject(new Error('the transaction has ended: a query ran on it afterwards'));
+    if (!lease || (transaction && lease !== transaction)) return Promise.reject(transactionEnded());
     return this.execute<R>(lease, query);
   }
 
@@ -428,12 +434,27 @@ export class BetterSqliteDialect implements Dialect {
   }
 }
 
+const transactionEnded = () => new Error('the transaction has ended: a query ran on it afterwards');
+
+/**
+ * Keeps a Kysely instance to one transaction (see {@link transactionDialect}): a query built through it
+ * after that transaction ended fails, as Kysely's own transactions refuse one after their commit.
+ */
+export function onlyWhile(driver: SingleConnectionDriver, transaction: object): KyselyPlugin {
+  return {
+    transformQuery({ node }) {
+      if (!driver.holds(transaction)) throw transactionEnded();
+      return node;
+    },
+    transformResult: async ({ result }) => result,
+  };
+}
+
 /**
  * The connection as seen from inside the transaction holding it: one Kysely instance over this dialect
- * serves every transaction in turn (SQLite has one connection, so one transaction at a time). A query
- * made through it when no transaction holds the connection fails instead of running outside one; one
- * made through a transaction's Store after its callback returned would run in the next transaction,
- * which is why a `tx` must never outlive its callback.
+ * serves every transaction in turn (SQLite has one connection, so one transaction at a time); each
+ * transaction gets it through `withPlugin(onlyWhile(driver, transaction))`, so that its queries fail
+ * once it has ended instead of running in a later one.
  */
 export function transactionDialect(driver: SingleConnectionDriver): Dialect {
   const connection: DatabaseConnection = {

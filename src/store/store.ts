@@ -72,7 +72,7 @@ export class Store {
     await this.db.insertInto('portal').values({ id: 1, member_id: memberId, created_at: createdAt }).execute();
   }
 
-  /** Runs `fn` against a Store bound to one transaction; that Store must not be used after `fn` settles. */
+  /** Runs `fn` against a Store bound to one transaction (its queries fail once that transaction has ended). */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     const run = transactionRunners.get(this.db);
     if (run) return run(fn);
