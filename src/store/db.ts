@@ -7,7 +7,7 @@ import { migrationProvider } from './migrations/index.js';
 import { BACKSTOP_AUTOCHECKPOINT, type Checkpointer, startCheckpointer } from './checkpointer.js';
 import { setDirectExecutor } from './compiled.js';
 import { BetterSqliteDialect, onlyWhile, transactionDialect } from './sqlite-driver.js';
-import { setTransactionExecutors, setTransactionRunner, Store } from './store.js';
+import { setTransactionRunner, Store } from './store.js';
 
 export type Db = Kysely<Database>;
 
@@ -35,7 +35,6 @@ export async function openSqlite(file: string): Promise<OpenedDb> {
   const driver = dialect.driver!;
   driver.enableReadCache();
   setDirectExecutor(db, (query) => driver.executeDirect(query));
-  setTransactionExecutors(db, () => driver.transactionExecutor());
   // Transactions without Kysely's transaction builder: one instance over the connection serves them
   // all, each through a view that fails once its transaction has ended.
   const inTransaction = new Kysely<Database>({ dialect: transactionDialect(driver) });

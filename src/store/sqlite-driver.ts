@@ -100,7 +100,6 @@ class CachedConnection implements DatabaseConnection {
   }
 }
 
-
 /** SQL and parameters of a read as a memo key; undefined (not kept) when a parameter is not a plain scalar. */
 function readKey(sql: string, params: readonly unknown[]): string | undefined {
   let key = sql;
@@ -202,12 +201,6 @@ export class SingleConnectionDriver implements Driver {
   /** Reads may be kept from now on (called once the schema is migrated; see ReadCache). */
   enableReadCache(): void {
     this.connection.cache?.enable();
-  }
-
-  /** Runs compiled queries on the transaction now holding the connection (called first thing inside it). */
-  transactionExecutor(): (<R>(query: CompiledQuery) => Promise<QueryResult<R>>) | undefined {
-    const lease = this.transactionLease;
-    return lease ? (query) => this.execute(lease, query) : undefined;
   }
 
   acquireConnection(): Promise<DatabaseConnection> {

@@ -1,4 +1,3 @@
-import { type DirectExecutor, setDirectExecutor } from './compiled.js';
 import type { Db } from './db.js';
 import { AppRepo, TokenRepo } from './repos/apps.js';
 import { EventBindingRepo } from './repos/event-bindings.js';
@@ -76,12 +75,7 @@ export class Store {
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     const run = transactionRunners.get(this.db);
     if (run) return run(fn);
-    const driver = transactionExecutors.get(this.db);
-    return this.db.transaction().execute((trx) => {
-      const direct = driver?.();
-      if (direct) setDirectExecutor(trx, direct);
-      return fn(new Store(trx, true));
-    });
+    return this.db.transaction().execute((trx) => fn(new Store(trx, true)));
   }
 }
 
@@ -91,11 +85,4 @@ const transactionRunners = new WeakMap<Db, TransactionRunner>();
 
 export function setTransactionRunner(db: Db, run: TransactionRunner): void {
   transactionRunners.set(db, run);
-}
-
-/** Per root Kysely instance: the executor of the transaction holding its connection (SQLite: one at a time). */
-const transactionExecutors = new WeakMap<Db, () => DirectExecutor | undefined>();
-
-export function setTransactionExecutors(db: Db, current: () => DirectExecutor | undefined): void {
-  transactionExecutors.set(db, current);
 }
