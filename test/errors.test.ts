@@ -280,7 +280,8 @@ describe('401 expired_token', () => {
 describe('503 QUERY_LIMIT_EXCEEDED', () => {
   let s: TestServer;
   beforeAll(async () => {
-    s = await testServer({ rateLimit: true, rateThreshold: 5, rateDrainPerSecond: 10 });
+    // A slow drain, so that a slow machine does not drain a unit between the burst and the sixth call.
+    s = await testServer({ rateLimit: true, rateThreshold: 5, rateDrainPerSecond: 2 });
   });
   afterAll(() => s.close());
 
@@ -292,9 +293,9 @@ describe('503 QUERY_LIMIT_EXCEEDED', () => {
     const baseB = `${s.url}/rest/1/${b.secret}/`;
     // warm up the server on its own bucket, then let it drain
     await s.call('server.time');
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, 600));
 
-    // five at once fill the bucket (sent together, so the 10/s drain has no time to matter)
+    // five at once fill the bucket (sent together, so the 2/s drain has no time to matter)
     const five = await Promise.all(ENCODINGS.concat(['json', 'form']).map((enc) => s.call('server.time', {}, enc, baseA)));
     expect(five.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
     const sixth = await s.call('server.time', {}, 'json', baseA);
@@ -305,8 +306,8 @@ describe('503 QUERY_LIMIT_EXCEEDED', () => {
     expect(other.status).toBe(200);
     expect(other.body.result.ID).toBe('1');
 
-    // 10 per second drain: after 250 ms there is room again
-    await new Promise((r) => setTimeout(r, 250));
+    // 2 per second drain: after 700 ms there is room again
+    await new Promise((r) => setTimeout(r, 700));
     const recovered = await s.call('server.time', {}, 'query', baseA);
     expect(recovered.status).toBe(200);
   });
